@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Every HTTP error body: `{error:{code,message}}` (plus `issues` for schema violations). */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.unknown()).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Stable HTTP error codes and their statuses; docs/protocol.md lists them with their meaning. */
+export const HTTP_ERRORS = {
+  invalid_json: 400,
+  invalid_event: 400,
+  invalid_request: 400,
+  invalid_credentials: 401,
+  unauthorized: 401,
+  forbidden: 403,
+  topic_forbidden: 403,
+  origin_forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_attempts: 429,
+  too_many_requests: 429,
+  shutting_down: 503,
+  internal: 500,
+} as const;
+export type HttpErrorCode = keyof typeof HTTP_ERRORS;
+
+/** WebSocket close codes the relay uses; the extension maps them to words in one table. */
+export const CLOSE = {
+  /** The relay is stopping: reconnect (to it or another instance) with `since`. */
+  GOING_AWAY: 1001,
+  /** Slow consumer, or too many connections from one address: back off, then resume with `since`. */
+  TRY_AGAIN_LATER: 1013,
+  MALFORMED: 4400,
+  UNAUTHORIZED: 4401,
+  ORIGIN_FORBIDDEN: 4403,
+  HELLO_TIMEOUT: 4408,
+  RATE_LIMITED: 4429,
+} as const;
+export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];

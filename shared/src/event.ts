@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** `tickets`, `agents/alpha`: slash-separated segments of letters, digits, `.`, `_`, `-`. */
+export const topicSchema = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'topic must be slash-separated segments of [A-Za-z0-9._-]');
+
+/**
+ * A topic a user may read or a publisher may write: a topic where a segment may be `*`
+ * (exactly one segment) and the last segment may be `**` (any number of segments, including none).
+ */
+export const topicPatternSchema = z
+  .string()
+  .max(200)
+  .regex(
+    /^(\*\*|([A-Za-z0-9._-]+|\*)(\/([A-Za-z0-9._-]+|\*))*(\/\*\*)?)$/,
+    'topic pattern must be segments of [A-Za-z0-9._-] or `*`, optionally ending in `/**`',
+  );
+
+/** `ticket.proposed_resolution`, `agent.approval_added`, `job.failed`. */
+export const kindSchema = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9_]+(\.[a-z0-9_-]+)*$/, 'kind must be dot-separated lowercase words');
+
+/**
+ * A kind filter: exact kinds, prefixes (`agent.*`), everything (`*`), and exclusions (`!agent.message`).
+ * An event matches when it matches some positive pattern (or there is none) and no exclusion.
+ */
+export const kindPatternSchema = z
+  .string()
+  .max(101)
+  .regex(
+    /^!?(\*|[a-z0-9_]+(\.[a-z0-9_-]+)*(\.\*)?)$/,
+    'kind pattern must be a kind, a prefix like `agent.*`, `*`, or one of those after `!`',
+  );
+
+export const kindFilterSchema = z.array(kindPatternSchema).max(100);
+
+const producerId = z.string().min(1).max(200);
+
+/** What a producer sends to `POST /v1/events`; the relay fills in the rest of the envelope. */
+export const publishEventSchema = z.object({
+  id: producerId,
+  topic: topicSchema,
+  kind: kindSchema,
+  /** The notification this one replaces (`ticket:<id>`); defaults to the event id. */
+  tag: z.string().min(1).max(200).optional(),
+  title: z.string().min(1).max(300),
+  body: z.string().max(4000).default(''),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
+  /** Waits on a human: the extension keeps its toast until acted upon. */
+  sticky: z.boolean().default(false),
+  /** Resolves its tag: the extension clears the toast with that tag instead of raising one. */
+  resolves: z.boolean().default(false),
+  /** Where it came from, shown as the toast's context (`tracker`, `agents`, `ci`). */
+  source: z.string().max(100).optional(),
+  /** When it happened upstream (ISO 8601); defaults to when the relay accepted it. */
+  at: z.iso.datetime({ offset: true }).optional(),
+  /** The raw upstream payload, kept for consumers that want more than the title. */
+  data: z.unknown().optional(),
+});
+export type PublishEvent = z.input<typeof publishEventSchema>;
+
+/** The envelope every reader receives. */
+export const eventSchema = publishEventSchema.extend({
+  /** Relay-assigned, strictly increasing, never reused. */
+  seq: z.number().int().positive(),
+  tag: z.string().min(1).max(200),
+  at: z.string(),
+  /** Relay acceptance time, ms since the epoch. */
+  ts: z.number().int(),
+});
+export type HeraldEvent = z.infer<typeof eventSchema>;
+
+export const publishRequestSchema = z.union([
+  publishEventSchema,
+  z.array(publishEventSchema).min(1).max(500),
+]);
+
+export const publishResultSchema = z.object({
+  id: producerId,
+  seq: z.number().int().positive(),
+  duplicate: z.boolean(),
+});
+export type PublishResult = z.infer<typeof publishResultSchema>;
+
+export const publishResponseSchema = z.object({ results: z.array(publishResultSchema) });
+export type PublishResponse = z.infer<typeof publishResponseSchema>;
+
+export const historyResponseSchema = z.object({
+  events: z.array(eventSchema),
+  head: z.number().int().nonnegative(),
+  epoch: z.string(),
+});
+export type HistoryResponse = z.infer<typeof historyResponseSchema>;

@@ -1,0 +1,5 @@
+export * from './event';
+export * from './match';
+export * from './messages';
+export * from './errors';
+export * from './kinds';

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { eventSchema, kindFilterSchema, topicPatternSchema } from './event';
+
+const seqSchema = z.number().int().nonnegative();
+
+/** Client → relay frames on `GET /v1/ws`. The first one must be `hello`, within 5 s. */
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    token: z.string().min(1).max(200),
+    /** The last seq this client fully processed: replay everything after it. */
+    since: seqSchema.optional(),
+    /** The log `since` came from; a different epoch means a full replay with `gap: true`. */
+    epoch: z.string().max(100).optional(),
+    /** Kind filter (see kindFilterSchema); omitted means every kind. */
+    kinds: kindFilterSchema.optional(),
+  }),
+  z.object({ type: z.literal('subscribe'), kinds: kindFilterSchema.nullable() }),
+  /** App-level keep-alive: browsers can't send ws pings, and MV3 workers need traffic to live. */
+  z.object({ type: z.literal('ping'), id: z.string().max(100).optional() }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export const userSchema = z.object({ name: z.string(), topics: z.array(topicPatternSchema) });
+export type User = z.infer<typeof userSchema>;
+
+/** Relay → client frames on `GET /v1/ws`. */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('welcome'),
+    /** The newest seq in the log when the connection was accepted. */
+    head: seqSchema,
+    epoch: z.string(),
+    /** True when the replay starts right after the client's `since`. */
+    resumed: z.boolean(),
+    /** True when some events after `since` are no longer retained (or the epoch changed). */
+    gap: z.boolean(),
+    user: userSchema,
+    /** Seconds between heartbeat frames; a client that hears nothing for ~2× this should reconnect. */
+    heartbeat: z.number().int().positive(),
+  }),
+  z.object({ type: z.literal('event'), event: eventSchema }),
+  z.object({ type: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
+  z.object({ type: z.literal('subscribed'), kinds: kindFilterSchema.nullable() }),
+  z.object({ type: z.literal('pong'), id: z.string().optional() }),
+  z.object({
+    type: z.literal('error'),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+export const loginRequestSchema = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(1000),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const loginResponseSchema = z.object({ token: z.string(), user: userSchema });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+/** NDJSON lines of `GET /v1/stream` that are not events (events are bare envelopes). */
+export const streamControlSchema = z.discriminatedUnion('event', [
+  z.object({
+    event: z.literal('connected'),
+    head: seqSchema,
+    epoch: z.string(),
+    gap: z.boolean(),
+  }),
+  z.object({ event: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
+]);
+export type StreamControl = z.infer<typeof streamControlSchema>;
