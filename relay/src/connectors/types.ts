@@ -1,0 +1,38 @@
+import type { PublishEvent, PublishResult } from '@herald/shared';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+/** What the relay hands every connector. */
+export interface ConnectorContext {
+  /**
+   * Appends events to the durable log, exactly like `POST /v1/events` does for a publisher:
+   * resolves once they are committed; the same `id` again is a duplicate and delivers nothing.
+   */
+  publish(events: PublishEvent[]): Promise<PublishResult[]>;
+  log: Logger;
+  /** The relay's Prometheus registry; connectors register their own metrics on it. */
+  registry: Registry;
+}
+
+/** One line of `/healthz`'s `connectors` array. */
+export interface ConnectorStatus {
+  name: string;
+  type: 'tickets' | 'agents' | 'webhook' | 'jsonrpc';
+  connected: boolean;
+  lastEventAt: string | null;
+  events: number;
+  reconnects: number;
+  skipped: number;
+  lastError: string | null;
+}
+
+export interface Connector {
+  readonly name: string;
+  start(): void;
+  /** Stops reading upstream and resolves when nothing more will be published. */
+  stop(): Promise<void>;
+  status(): ConnectorStatus;
+  /** Webhook connectors receive over HTTP: mounted by the relay under `/v1/hooks/<name>`. */
+  router?: Router;
+}
