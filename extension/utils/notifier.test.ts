@@ -1,0 +1,181 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { createNotifier, SUMMARY_ID } from './notifier';
+import { muteFor } from './mute';
+import { setPrefs, DEFAULT_PREFS } from './prefs';
+import { getLocal } from './storage';
+import { makeEvent, proposed } from './test-events';
+
+const NOW = Date.parse('2026-11-23T10:00:00Z');
+
+async function toasts() {
+  return (await fakeBrowser.notifications.getAll()) as Record<
+    string,
+    { title: string; requireInteraction?: boolean }
+  >;
+}
+
+beforeEach(() => fakeBrowser.reset());
+
+function notifier(open = vi.fn(async () => 'opened')) {
+  return { n: createNotifier({ stickyToasts: true, now: () => NOW, open }), open };
+}
+
+describe('toasts', () => {
+  it('raises a sticky toast whose id is the tag for a proposed resolution', async () => {
+    const { n } = notifier();
+    await n.handle(proposed(1, 'T-1'), false);
+    const shown = await toasts();
+    expect(Object.keys(shown)).toEqual(['ticket:T-1']);
+    expect(shown['ticket:T-1']).toMatchObject({
+      title: 'Resolution proposed: T-1',
+      requireInteraction: true,
+    });
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('1');
+  });
+
+  it('plain status changes are not sticky and do not count on the badge', async () => {
+    const { n } = notifier();
+    await n.handle(makeEvent(1), false);
+    expect((await toasts())['ticket:1']?.requireInteraction).toBe(false);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('');
+  });
+
+  it('a newer event for the same tag replaces the toast and the list entry', async () => {
+    const { n } = notifier();
+    await n.handle(makeEvent(1, { tag: 'ticket:A', title: 'first' }), false);
+    await n.handle(makeEvent(2, { tag: 'ticket:A', title: 'second' }), false);
+    expect(Object.keys(await toasts())).toEqual(['ticket:A']);
+    expect((await toasts())['ticket:A']?.title).toBe('second');
+    expect((await getLocal('recent')).map((i) => i.seq)).toEqual([2]);
+  });
+
+  it('processes each seq once: a replayed duplicate raises nothing and adds nothing', async () => {
+    const { n } = notifier();
+    await n.handle(proposed(7, 'T-7'), false);
+    await fakeBrowser.notifications.clear('ticket:T-7');
+    await n.handle(proposed(7, 'T-7'), true);
+    await n.flushCatchUp();
+    expect(await toasts()).toEqual({});
+    expect(await getLocal('recent')).toHaveLength(1);
+  });
+
+  it('a resolving event clears the sticky toast instead of raising one, and the badge drops', async () => {
+    const { n } = notifier();
+    await n.handle(
+      makeEvent(1, { kind: 'agent.approval_added', tag: 'approval:9', sticky: true }),
+      false,
+    );
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('1');
+    await n.handle(
+      makeEvent(2, {
+        kind: 'agent.approval_resolved',
+        tag: 'approval:9',
+        resolves: true,
+        title: 'Approved',
+      }),
+      false,
+    );
+    expect(await toasts()).toEqual({});
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('');
+    expect((await getLocal('recent'))[0]).toMatchObject({
+      seq: 2,
+      title: 'Approved',
+      sticky: false,
+    });
+  });
+
+  it('without sticky toasts (Firefox) it still raises the toast, with no requireInteraction', async () => {
+    const n = createNotifier({ stickyToasts: false, now: () => NOW });
+    await n.handle(proposed(1, 'T-1'), false);
+    expect((await toasts())['ticket:T-1']).not.toHaveProperty('requireInteraction');
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('1');
+  });
+
+  it('drops kinds the person switched off, even if the relay sent them before the change', async () => {
+    const { n } = notifier();
+    await setPrefs({ ...DEFAULT_PREFS, otherStatus: false });
+    await n.handle(makeEvent(1), false);
+    expect(await toasts()).toEqual({});
+    expect(await getLocal('recent')).toEqual([]);
+  });
+});
+
+describe('catch-up', () => {
+  it('more than 3 missed events become one summary toast; all land in the recent list', async () => {
+    const { n } = notifier();
+    for (let seq = 1; seq <= 7; seq++) await n.handle(proposed(seq, `T-${seq}`), true);
+    expect(await toasts()).toEqual({});
+    await n.flushCatchUp();
+    const shown = await toasts();
+    expect(Object.keys(shown)).toEqual([SUMMARY_ID]);
+    expect(shown[SUMMARY_ID]).toMatchObject({
+      title: '7 updates while you were away',
+      requireInteraction: true,
+    });
+    expect(await getLocal('recent')).toHaveLength(7);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('7');
+  });
+
+  it('3 or fewer missed events are shown one by one', async () => {
+    const { n } = notifier();
+    for (let seq = 1; seq <= 3; seq++) await n.handle(proposed(seq, `T-${seq}`), true);
+    await n.flushCatchUp();
+    expect(Object.keys(await toasts()).sort()).toEqual(['ticket:T-1', 'ticket:T-2', 'ticket:T-3']);
+  });
+
+  it('something raised and resolved while away raises nothing, and does not count', async () => {
+    const { n } = notifier();
+    for (let seq = 1; seq <= 4; seq++) await n.handle(proposed(seq, `T-${seq}`), true);
+    await n.handle(makeEvent(5, { tag: 'ticket:T-1', resolves: true }), true);
+    await n.flushCatchUp();
+    expect(Object.keys(await toasts()).sort()).toEqual(['ticket:T-2', 'ticket:T-3', 'ticket:T-4']);
+  });
+});
+
+describe('mute', () => {
+  it('muted events reach the recent list and badge but raise no toast', async () => {
+    const { n } = notifier();
+    await muteFor('hour', NOW);
+    await n.handle(proposed(1, 'T-1'), false);
+    for (let seq = 2; seq <= 6; seq++) await n.handle(proposed(seq, `T-${seq}`), true);
+    await n.flushCatchUp();
+    expect(await toasts()).toEqual({});
+    expect(await getLocal('recent')).toHaveLength(6);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('6');
+  });
+
+  it('toasts come back when the hour is over, and after Unmute', async () => {
+    await muteFor('hour', NOW - 61 * 60 * 1000);
+    const { n } = notifier();
+    await n.handle(proposed(1, 'T-1'), false);
+    expect(Object.keys(await toasts())).toEqual(['ticket:T-1']);
+    await muteFor('tomorrow', NOW);
+    await n.handle(proposed(2, 'T-2'), false);
+    expect(Object.keys(await toasts())).toEqual(['ticket:T-1']);
+    await muteFor('off', NOW);
+    await n.handle(proposed(3, 'T-3'), false);
+    expect(Object.keys(await toasts())).toContain('ticket:T-3');
+  });
+});
+
+describe('click', () => {
+  it('opens the page, clears the toast and marks the item read', async () => {
+    const { n, open } = notifier();
+    await n.handle(proposed(1, 'T-1'), false);
+    await n.activate('ticket:T-1');
+    expect(open).toHaveBeenCalledWith('https://tracker.example/tickets/T-1');
+    expect(await toasts()).toEqual({});
+    expect((await getLocal('recent'))[0]?.read).toBe(true);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('');
+  });
+
+  it('the summary toast just goes away', async () => {
+    const { n, open } = notifier();
+    for (let seq = 1; seq <= 5; seq++) await n.handle(proposed(seq, `T-${seq}`), true);
+    await n.flushCatchUp();
+    await n.activate(SUMMARY_ID);
+    expect(open).not.toHaveBeenCalled();
+    expect(await toasts()).toEqual({});
+  });
+});

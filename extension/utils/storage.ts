@@ -1,0 +1,141 @@
+/**
+ * Every key the extension stores, with its schema. Reads go through `safeParse`: a value written by
+ * an older version (or edited by hand) falls back to its default instead of breaking the worker.
+ *
+ * storage.local (this device only; the token never goes to `sync`):
+ *   auth       {relayUrl, token, user:{name, topics}}  present while signed in
+ *   relayUrl   string                                  last relay URL typed, prefills the form
+ *   cursor     {since, epoch}                          last seq fully processed and its log
+ *   recent     RecentItem[]                            newest first, one per tag, at most 50
+ *   connection ConnectionSnapshot                      what the popup shows ({state, retryAt?, ...})
+ *   muteUntil  number                                  ms since the epoch; toasts are quiet until then
+ * storage.sync (follows the person across browsers):
+ *   prefs      Prefs                                   event-type toggles (see prefs.ts)
+ */
+import { z } from 'zod';
+import { userSchema } from '@herald/shared';
+import { browser } from 'wxt/browser';
+
+export const authSchema = z.object({
+  relayUrl: z.string(),
+  token: z.string().min(1),
+  user: userSchema,
+});
+export type Auth = z.infer<typeof authSchema>;
+
+export const cursorSchema = z.object({
+  since: z.number().int().nonnegative(),
+  epoch: z.string(),
+});
+export type Cursor = z.infer<typeof cursorSchema>;
+
+export const recentItemSchema = z.object({
+  seq: z.number().int().positive(),
+  tag: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  url: z.string().optional(),
+  source: z.string().optional(),
+  sticky: z.boolean(),
+  resolves: z.boolean(),
+  at: z.string(),
+  read: z.boolean(),
+});
+export type RecentItem = z.infer<typeof recentItemSchema>;
+
+export const connectionStates = [
+  'signed_out',
+  'connecting',
+  'connected',
+  'reconnecting',
+  'unreachable',
+  'revoked',
+] as const;
+export type ConnectionState = (typeof connectionStates)[number];
+
+export const connectionSnapshotSchema = z.object({
+  state: z.enum(connectionStates),
+  /** When the next attempt starts (ms since the epoch), while reconnecting or unreachable. */
+  retryAt: z.number().optional(),
+  /** Stable code of the last failure (see messages.ts), for the words under the status line. */
+  error: z.string().optional(),
+  /** Newest seq the relay reported, for the popup's "caught up" check. */
+  head: z.number().optional(),
+  user: z.string().optional(),
+});
+export type ConnectionSnapshot = z.infer<typeof connectionSnapshotSchema>;
+
+export const prefsSchema = z.object({
+  proposedResolution: z.boolean(),
+  otherStatus: z.boolean(),
+  approvals: z.boolean(),
+  questions: z.boolean(),
+  lifecycle: z.boolean(),
+  messages: z.boolean(),
+  otherSources: z.boolean(),
+});
+export type Prefs = z.infer<typeof prefsSchema>;
+
+/** Lifecycle and message traffic are noisy, so they start off; everything that needs a human is on. */
+export const DEFAULT_PREFS: Prefs = {
+  proposedResolution: true,
+  otherStatus: true,
+  approvals: true,
+  questions: true,
+  lifecycle: false,
+  messages: false,
+  otherSources: true,
+};
+
+const localKeys = {
+  auth: authSchema.optional(),
+  relayUrl: z.string().optional(),
+  cursor: cursorSchema.optional(),
+  recent: z.array(recentItemSchema).catch([]).default([]),
+  connection: connectionSnapshotSchema
+    .catch({ state: 'signed_out' })
+    .default({ state: 'signed_out' }),
+  muteUntil: z.number().catch(0).default(0),
+};
+export type LocalKey = keyof typeof localKeys;
+export type LocalValue<K extends LocalKey> = z.output<(typeof localKeys)[K]>;
+
+export async function getLocal<K extends LocalKey>(key: K): Promise<LocalValue<K>> {
+  const raw = (await browser.storage.local.get(key))[key];
+  return parseLocal(key, raw);
+}
+
+/** Parses a raw stored value (also used on `storage.onChanged` payloads); bad data → default. */
+export function parseLocal<K extends LocalKey>(key: K, raw: unknown): LocalValue<K> {
+  const schema = localKeys[key] as z.ZodType<LocalValue<K>>;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  return schema.parse(undefined);
+}
+
+export async function setLocal<K extends LocalKey>(key: K, value: LocalValue<K>): Promise<void> {
+  await browser.storage.local.set({ [key]: value });
+}
+
+export async function removeLocal(...keys: LocalKey[]): Promise<void> {
+  await browser.storage.local.remove(keys);
+}
+
+/** Missing toggles (a newer version added one) take their default; junk falls back entirely. */
+export function parsePrefs(raw: unknown): Prefs {
+  const merged = prefsSchema.partial().safeParse(raw);
+  return { ...DEFAULT_PREFS, ...(merged.success ? stripUndefined(merged.data) : {}) };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export async function getPrefs(): Promise<Prefs> {
+  return parsePrefs((await browser.storage.sync.get('prefs'))['prefs']);
+}
+
+export async function setPrefs(prefs: Prefs): Promise<void> {
+  await browser.storage.sync.set({ prefs });
+}

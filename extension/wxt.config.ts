@@ -1,0 +1,28 @@
+import { defineConfig } from 'wxt';
+
+// Permissions are deliberately minimal: a worker's WebSocket and the popup's fetch need no host
+// permission (the relay answers CORS for extension origins). `tabs` is optional and only asked for
+// when the person opts in to "focus a tab already showing the page" (without it, tab URLs are hidden).
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  // Explicit imports keep eslint and tsc honest without generated globals.
+  imports: false,
+  zip: { artifactTemplate: 'herald-{{version}}-{{browser}}.zip', name: 'herald' },
+  manifest: ({ browser }) => ({
+    name: 'Herald',
+    description: 'Hear, at once and only once, what needs you.',
+    permissions: ['notifications', 'storage', 'alarms'],
+    optional_permissions: ['tabs'],
+    action: { default_title: 'Herald' },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'herald@herald.invalid',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
+});
