@@ -1,0 +1,14 @@
+import { HTTP_ERRORS, type HttpErrorCode } from '@herald/shared';
+
+/** An error that becomes `{error:{code,message}}` with the code's HTTP status. */
+export class HttpError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    readonly extra: { issues?: unknown[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.status = HTTP_ERRORS[code];
+  }
+}

@@ -1,0 +1,140 @@
+import { CLOSE } from '@herald/shared';
+import { EncodedEvent, heartbeatBytes } from './frames';
+import type { EventLog, StoredEvent } from './store/log';
+import type { Subscriber } from './subscriber';
+
+/** Events read per replay page: bounds memory per resuming reader. */
+const REPLAY_PAGE = 500;
+
+export interface FanoutHooks {
+  delivered(count: number): void;
+  /** Called once per event per flush with the event's relay acceptance time. */
+  flushed(ts: number): void;
+  slowConsumer(sub: Subscriber): void;
+}
+
+/**
+ * The hot path. Each event is encoded once per transport; each reader gets at most one corked
+ * write per event-loop turn; a reader whose unsent bytes pass the bound is cut (1013) and
+ * resumes later with `since`, so it never slows the others or grows memory without bound.
+ */
+export class Fanout {
+  readonly subscribers = new Set<Subscriber>();
+  private readonly dirty = new Set<Subscriber>();
+  private pendingTs: number[] = [];
+  private flushScheduled = false;
+  private queuedEvents = 0;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly maxBufferedBytes: number,
+    private readonly hooks: FanoutHooks,
+  ) {}
+
+  /** Registers the reader, replays what it missed, then switches it to live delivery. */
+  async attach(sub: Subscriber): Promise<void> {
+    this.subscribers.add(sub);
+    for (;;) {
+      const rows = await this.log.read(sub.lastSent, REPLAY_PAGE);
+      if (sub.closed) return;
+      const out: Buffer[] = [];
+      for (const row of rows) {
+        if (sub.accepts(row.topic, row.kind)) out.push(new EncodedEvent(row).for(sub.sink.transport));
+      }
+      const last = rows.at(-1);
+      if (last) sub.lastSent = last.seq;
+      if (out.length > 0) {
+        sub.sink.write(out);
+        this.hooks.delivered(out.length);
+      }
+      // Caught up only if nothing was committed since the read; live fan-out takes over from here.
+      if (rows.length < REPLAY_PAGE && sub.lastSent >= this.log.head()) {
+        sub.live = true;
+        return;
+      }
+      if (sub.sink.buffered() > this.maxBufferedBytes / 2) await sub.sink.drained();
+      if (sub.closed) return;
+    }
+  }
+
+  detach(sub: Subscriber): void {
+    sub.closed = true;
+    this.subscribers.delete(sub);
+    this.dirty.delete(sub);
+  }
+
+  /** Queues freshly committed events for every live reader allowed to see them. */
+  publish(events: StoredEvent[]): void {
+    for (const event of events) {
+      const encoded = new EncodedEvent(event);
+      for (const sub of this.subscribers) {
+        if (!sub.live || event.seq <= sub.lastSent) continue;
+        sub.lastSent = event.seq;
+        if (!sub.accepts(event.topic, event.kind)) continue;
+        this.enqueue(sub, encoded.for(sub.sink.transport), 1);
+      }
+      this.pendingTs.push(event.ts);
+    }
+    this.scheduleFlush();
+  }
+
+  /** A keep-alive for every reader, in order with its events. */
+  heartbeat(head: number): void {
+    const bytes = heartbeatBytes(head, new Date().toISOString());
+    for (const sub of this.subscribers) this.enqueue(sub, bytes[sub.sink.transport], 0);
+    this.scheduleFlush();
+  }
+
+  /** Closes every reader holding this token (logout, removed user). */
+  closeWhere(match: (sub: Subscriber) => boolean, code: number, reason: string): number {
+    let n = 0;
+    for (const sub of [...this.subscribers]) {
+      if (!match(sub)) continue;
+      this.detach(sub);
+      sub.sink.close(code, reason);
+      n++;
+    }
+    return n;
+  }
+
+  private enqueue(sub: Subscriber, bytes: Buffer, events: 0 | 1): void {
+    if (sub.closed) return;
+    this.queuedEvents += events;
+    sub.queue.push(bytes);
+    sub.queuedBytes += bytes.length;
+    if (sub.queuedBytes + sub.sink.buffered() > this.maxBufferedBytes) {
+      this.cut(sub);
+      return;
+    }
+    this.dirty.add(sub);
+  }
+
+  private cut(sub: Subscriber): void {
+    this.detach(sub);
+    sub.queue = [];
+    sub.queuedBytes = 0;
+    this.hooks.slowConsumer(sub);
+    sub.sink.close(CLOSE.TRY_AGAIN_LATER, 'slow consumer');
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    for (const sub of this.dirty) {
+      const chunks = sub.queue;
+      sub.queue = [];
+      sub.queuedBytes = 0;
+      sub.sink.write(chunks);
+    }
+    this.dirty.clear();
+    if (this.queuedEvents > 0) this.hooks.delivered(this.queuedEvents);
+    this.queuedEvents = 0;
+    for (const ts of this.pendingTs) this.hooks.flushed(ts);
+    this.pendingTs = [];
+  }
+}

@@ -1,0 +1,72 @@
+import { kindFilter, topicAllowed } from '@herald/shared';
+import type { Transport } from './frames';
+
+/** Where a reader's bytes go: a WebSocket or an HTTP stream. */
+export interface Sink {
+  readonly transport: Transport;
+  /** Writes a batch in one corked burst. */
+  write(chunks: Buffer[]): void;
+  /** Bytes written but not yet taken by the peer. */
+  buffered(): number;
+  /** Resolves when the peer has taken what was buffered (or the sink closed). */
+  drained(): Promise<void>;
+  close(code: number, reason: string): void;
+}
+
+export interface Reader {
+  name: string;
+  topics: string[];
+  tokenHash: string;
+  address: string;
+}
+
+/** One connected reader: its filters, its cursor, and what is queued for the next flush. */
+export class Subscriber {
+  /** The newest seq this reader has been sent or has had filtered out. */
+  lastSent: number;
+  /** False while replaying history: live fan-out skips it until it has caught up. */
+  live = false;
+  closed = false;
+  queue: Buffer[] = [];
+  queuedBytes = 0;
+  private kindPatterns: string[] | undefined;
+  private kindOk!: (kind: string) => boolean;
+  private readonly topicCache = new Map<string, boolean>();
+  private readonly kindCache = new Map<string, boolean>();
+
+  constructor(
+    readonly reader: Reader,
+    readonly sink: Sink,
+    since: number,
+    kinds: string[] | undefined,
+  ) {
+    this.lastSent = since;
+    this.setKinds(kinds);
+  }
+
+  get kinds(): string[] | undefined {
+    return this.kindPatterns;
+  }
+
+  setKinds(kinds: string[] | undefined): void {
+    this.kindPatterns = kinds;
+    this.kindOk = kindFilter(kinds);
+    this.kindCache.clear();
+  }
+
+  /** Topic ACL and kind filter, memoised: a reader sees few distinct topics and kinds. */
+  accepts(topic: string, kind: string): boolean {
+    let topicOk = this.topicCache.get(topic);
+    if (topicOk === undefined) {
+      topicOk = topicAllowed(this.reader.topics, topic);
+      if (this.topicCache.size < 10_000) this.topicCache.set(topic, topicOk);
+    }
+    if (!topicOk) return false;
+    let kindOk = this.kindCache.get(kind);
+    if (kindOk === undefined) {
+      kindOk = this.kindOk(kind);
+      if (this.kindCache.size < 10_000) this.kindCache.set(kind, kindOk);
+    }
+    return kindOk;
+  }
+}
