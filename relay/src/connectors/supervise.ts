@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { ReconnectConfig } from './config-common';
+import type { ConnectorStats } from './stats';
+
+/** Upstream refused our credential (HTTP 401/403): retried, but slowly. */
+export class AuthError extends Error {}
+/** Upstream went silent for longer than the idle timeout. */
+export class IdleError extends Error {}
+
+/** A short, secret-free reason for logs and `/healthz` (`ECONNREFUSED`, `HTTP 401`). */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return `${err.message}: ${cause.code}`;
+  if (cause?.message) return `${err.message}: ${cause.message}`;
+  return err.message;
+}
+
+export interface SuperviseOptions {
+  log: Logger;
+  stats: ConnectorStats;
+  reconnect: ReconnectConfig;
+  signal: AbortSignal;
+  /**
+   * One connection's lifetime: resolves when upstream ends the stream, rejects when it fails.
+   * Calls `healthy()` once it has received data, which resets the backoff (a server that accepts
+   * and at once hangs up keeps backing off).
+   */
+  connect(signal: AbortSignal, healthy: () => void): Promise<void>;
+}
+
+/** Full backoff with jitter: a fleet of relays restarted together does not reconnect in lockstep. */
+function delayFor(attempt: number, err: unknown, cfg: ReconnectConfig): number {
+  if (err instanceof AuthError) return cfg.authRetryMs * (0.75 + Math.random() * 0.5);
+  const ceiling = Math.min(cfg.maxMs, cfg.initialMs * 2 ** Math.min(attempt, 20));
+  return ceiling * (0.5 + Math.random() * 0.5);
+}
+
+/** Keeps one upstream connection alive until `signal` aborts: connect, read, back off, repeat. */
+export async function supervise(opts: SuperviseOptions): Promise<void> {
+  const { log, stats, reconnect, signal } = opts;
+  let attempt = 0;
+  let first = true;
+  while (!signal.aborted) {
+    if (!first) stats.reconnecting();
+    first = false;
+    let failure: unknown = null;
+    try {
+      await opts.connect(signal, () => {
+        attempt = 0;
+      });
+      if (signal.aborted) break;
+      stats.error('upstream closed the connection');
+      log.info('upstream closed the connection; reconnecting');
+    } catch (err) {
+      if (signal.aborted) break;
+      failure = err;
+      const reason = describeError(err);
+      stats.error(reason);
+      if (err instanceof AuthError) {
+        log.error(
+          { reason },
+          'upstream rejected the credential; check the configured token (retrying slowly)',
+        );
+      } else {
+        log.warn({ reason }, 'upstream connection failed; reconnecting');
+      }
+    } finally {
+      stats.setConnected(false);
+    }
+    const delay = delayFor(attempt, failure, reconnect);
+    attempt += 1;
+    try {
+      await sleep(delay, undefined, { signal });
+    } catch {
+      break;
+    }
+  }
+}

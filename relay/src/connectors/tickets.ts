@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import {
+  connectorNameSchema,
+  credentialSchema,
+  httpUrlSchema,
+  joinUrl,
+  readCredential,
+  reconnectSchema,
+  topicSchema,
+} from './config-common';
+import { readHttpStream } from './http-stream';
+import { LineSplitter } from './line-splitter';
+import { SerialPublisher } from './publisher';
+import { ConnectorStats } from './stats';
+import { supervise } from './supervise';
+import { mapTicketLine } from './tickets-map';
+import type { Connector, ConnectorContext } from './types';
+
+export const ticketsConfigSchema = z
+  .object({
+    type: z.literal('tickets'),
+    name: connectorNameSchema,
+    /** The tracker's base URL; the stream is `<url>/tickets/watch`, tickets are `<url>/tickets/<id>`. */
+    url: httpUrlSchema,
+    token: credentialSchema,
+    topic: topicSchema.default('tickets'),
+    reconnect: reconnectSchema,
+  })
+  .strict();
+export type TicketsConfig = z.infer<typeof ticketsConfigSchema>;
+
+const MAX_LINE = 1024 * 1024;
+
+/** Follows the tracker's `/tickets/watch` NDJSON stream (upstreams.md §1). */
+export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext): Connector {
+  const log = ctx.log.child({ connector: cfg.name, type: 'tickets' });
+  const stats = new ConnectorStats(cfg.name, 'tickets', ctx.registry);
+  const publisher = new SerialPublisher(ctx, stats, log);
+  const mapOpts = { name: cfg.name, baseUrl: cfg.url, topic: cfg.topic };
+  let controller: AbortController | null = null;
+  let running: Promise<void> | null = null;
+
+  const handleLine = (line: string) => {
+    if (line.trim() === '') return;
+    const outcome = mapTicketLine(line, mapOpts);
+    if (outcome.type === 'event') void publisher.publish([outcome.event]);
+    if (outcome.type === 'malformed') {
+      stats.skipped();
+      log.warn({ reason: outcome.reason, length: line.length }, 'skipped a malformed tracker line');
+    }
+  };
+
+  const connect = async (signal: AbortSignal, healthy: () => void) => {
+    const token = readCredential(cfg.token);
+    // One splitter per connection: a line cut by a disconnect is dropped with it.
+    const splitter = new LineSplitter(MAX_LINE, () => {
+      stats.skipped();
+      log.warn('skipped a tracker line longer than 1 MiB');
+    });
+    await readHttpStream({
+      url: joinUrl(cfg.url, 'tickets/watch'),
+      token,
+      accept: 'application/x-ndjson',
+      signal,
+      idleTimeoutMs: cfg.reconnect.idleTimeoutMs,
+      onOpen: () => {
+        stats.setConnected(true);
+        log.info('connected to the ticket tracker');
+      },
+      onText: async (text) => {
+        healthy();
+        for (const line of splitter.push(text)) handleLine(line);
+        await publisher.idle();
+      },
+    });
+  };
+
+  return {
+    name: cfg.name,
+    start() {
+      if (controller) return;
+      controller = new AbortController();
+      running = supervise({
+        log,
+        stats,
+        reconnect: cfg.reconnect,
+        signal: controller.signal,
+        connect,
+      });
+    },
+    async stop() {
+      controller?.abort();
+      await running;
+      await publisher.idle();
+    },
+    status: () => stats.status(),
+  };
+}

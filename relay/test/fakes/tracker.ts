@@ -1,0 +1,113 @@
+import type { ServerResponse } from 'node:http';
+import { readFixture } from './fixtures';
+import { bearer, RestartableServer, waitUntil } from './http-server';
+
+export interface FakeTrackerOptions {
+  token: string;
+  /** Heartbeat period; 0 turns them off (a silent upstream). Default 20 s, like the real tracker. */
+  heartbeatMs?: number;
+  /** Lines written to every new connection right after `connected` (e.g. the fixture). */
+  onConnect?: () => string;
+}
+
+export interface FakeTracker {
+  url: string;
+  /** Sends one line to every open stream: an object is JSON-encoded; a string is sent as is. */
+  push(line: object | string): void;
+  /** Sends raw text or bytes (partial lines, several lines, a trickle) to every open stream. */
+  pushRaw(text: string | Uint8Array): void;
+  /** Sends the whole `tickets-watch.ndjson` fixture to every open stream. */
+  pushFixture(): void;
+  /** Cuts every open stream (after anything already pushed, e.g. half a line). */
+  dropConnections(): void;
+  /** Stops and starts again on the same port: open streams die, new ones get `connected`. */
+  restart(): Promise<void>;
+  setToken(token: string): void;
+  close(): Promise<void>;
+  /** Open streams right now. */
+  readonly connections: number;
+  /** Streams ever opened, and requests refused with 401. */
+  readonly accepted: number;
+  readonly unauthorized: number;
+  waitForConnections(n: number, timeoutMs?: number): Promise<void>;
+}
+
+const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The ticket tracker's `GET /tickets/watch`, exactly as upstreams.md §1 describes it. */
+export async function startFakeTracker(opts: FakeTrackerOptions): Promise<FakeTracker> {
+  let token = opts.token;
+  const open = new Set<ServerResponse>();
+  let accepted = 0;
+  let unauthorized = 0;
+  const heartbeatMs = opts.heartbeatMs ?? 20_000;
+
+  const server = new RestartableServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (req.method !== 'GET' || path !== '/tickets/watch') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+      return;
+    }
+    if (bearer(req) !== token) {
+      unauthorized += 1;
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+      return;
+    }
+    accepted += 1;
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache' });
+    res.flushHeaders();
+    res.write(`${JSON.stringify({ event: 'connected', at: nowIso() })}\n`);
+    if (opts.onConnect) res.write(opts.onConnect());
+    open.add(res);
+    const heartbeat =
+      heartbeatMs > 0
+        ? setInterval(
+            () => res.write(`${JSON.stringify({ event: 'heartbeat', at: nowIso() })}\n`),
+            heartbeatMs,
+          )
+        : undefined;
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      open.delete(res);
+    });
+  });
+  await server.listen();
+
+  const pushRaw = (text: string | Uint8Array) => {
+    for (const res of open) res.write(text);
+  };
+  return {
+    url: server.url,
+    push: (line) => pushRaw(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`),
+    pushRaw,
+    pushFixture: () => pushRaw(readFixture('tickets-watch.ndjson')),
+    dropConnections() {
+      // Forget them at once: a push right after a drop must only reach streams opened afterwards.
+      for (const res of open) res.socket?.destroy();
+      open.clear();
+    },
+    async restart() {
+      open.clear();
+      await server.close();
+      await server.listen();
+    },
+    setToken(next) {
+      token = next;
+    },
+    close: () => {
+      open.clear();
+      return server.close();
+    },
+    get connections() {
+      return open.size;
+    },
+    get accepted() {
+      return accepted;
+    },
+    get unauthorized() {
+      return unauthorized;
+    },
+    waitForConnections: (n, timeoutMs) =>
+      waitUntil(() => open.size >= n, `${n} tracker connection(s)`, timeoutMs),
+  };
+}
