@@ -108,7 +108,7 @@ export async function getLocal<K extends LocalKey>(key: K): Promise<LocalValue<K
 
 /** Parses a raw stored value (also used on `storage.onChanged` payloads); bad data → default. */
 export function parseLocal<K extends LocalKey>(key: K, raw: unknown): LocalValue<K> {
-  const schema = localKeys[key] as z.ZodType<LocalValue<K>>;
+  const schema = localKeys[key] as unknown as z.ZodType<LocalValue<K>>;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   return schema.parse(undefined);

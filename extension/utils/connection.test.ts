@@ -1,0 +1,269 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CLOSE, type HeraldEvent, type ServerMessage } from '@herald/shared';
+import { Connection, TIMING, wsUrl, type ConnectionDeps } from './connection';
+import type { Auth, ConnectionSnapshot, Cursor } from './storage';
+import { sockets } from './test-socket';
+import { makeEvent } from './test-events';
+
+const auth: Auth = {
+  relayUrl: 'http://127.0.0.1:8787',
+  token: 'tok-1',
+  user: { name: 'ada', topics: ['**'] },
+};
+
+function welcome(head: number, epoch = 'e1'): ServerMessage {
+  return {
+    type: 'welcome',
+    head,
+    epoch,
+    resumed: true,
+    gap: false,
+    user: auth.user,
+    heartbeat: 20,
+  };
+}
+
+function setup(over: Partial<ConnectionDeps> = {}, stored: { cursor?: Cursor } = {}) {
+  const io = sockets();
+  const states: ConnectionSnapshot[] = [];
+  const seen: { seq: number; replay: boolean }[] = [];
+  const store = { auth: auth as Auth | undefined, cursor: stored.cursor };
+  const deps: ConnectionDeps = {
+    createSocket: io.create,
+    loadAuth: async () => store.auth,
+    loadCursor: async () => store.cursor,
+    saveCursor: async (c) => {
+      store.cursor = c;
+    },
+    kinds: async () => ['*', '!agent.message'],
+    onEvent: async (e: HeraldEvent, replay: boolean) => {
+      seen.push({ seq: e.seq, replay });
+    },
+    onReplayDone: vi.fn(async () => undefined),
+    onNewEpoch: vi.fn(),
+    onRevoked: vi.fn(async () => {
+      store.auth = undefined;
+    }),
+    onState: (s) => states.push(s),
+    random: () => 1,
+    now: () => Date.now(),
+    ...over,
+  };
+  const conn = new Connection(deps);
+  return { conn, io, states, seen, store, deps, state: () => conn.snapshot.state };
+}
+
+/** Lets promise chains (storage reads, the event queue) run without moving the clock. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('connecting', () => {
+  it('says hello with the token, the persisted cursor and the kinds, then is connected', async () => {
+    const t = setup({}, { cursor: { since: 41, epoch: 'e1' } });
+    t.conn.start();
+    await settle();
+    expect(t.state()).toBe('connecting');
+    expect(t.io.last().url).toBe('ws://127.0.0.1:8787/v1/ws');
+    t.io.last().open();
+    expect(t.io.last().sent[0]).toEqual({
+      type: 'hello',
+      token: 'tok-1',
+      since: 41,
+      epoch: 'e1',
+      kinds: ['*', '!agent.message'],
+    });
+    t.io.last().receive(welcome(41));
+    expect(t.state()).toBe('connected');
+    expect(t.conn.snapshot.user).toBe('ada');
+  });
+
+  it('stays signed out without a token', async () => {
+    const t = setup();
+    t.store.auth = undefined;
+    t.conn.start();
+    await settle();
+    expect(t.state()).toBe('signed_out');
+    expect(t.io.all).toHaveLength(0);
+  });
+
+  it('keeps the relay path prefix and uses wss for https', () => {
+    expect(wsUrl('https://relay.example/herald/')).toBe('wss://relay.example/herald/v1/ws');
+  });
+});
+
+describe('events', () => {
+  it('processes each seq once, in order, and persists the cursor after each', async () => {
+    const t = setup({}, { cursor: { since: 2, epoch: 'e1' } });
+    t.conn.start();
+    await settle();
+    const s = t.io.last();
+    s.open();
+    s.receive(welcome(4));
+    for (const seq of [1, 2, 3, 4, 3, 5]) s.receive({ type: 'event', event: makeEvent(seq) });
+    await settle();
+    expect(t.seen).toEqual([
+      { seq: 3, replay: true },
+      { seq: 4, replay: true },
+      { seq: 5, replay: false },
+    ]);
+    expect(t.store.cursor).toEqual({ since: 5, epoch: 'e1' });
+    expect(t.deps.onReplayDone).toHaveBeenCalledTimes(1);
+  });
+
+  it('ends the replay after a quiet spell when the head event itself was filtered out', async () => {
+    const t = setup({}, { cursor: { since: 0, epoch: 'e1' } });
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().receive(welcome(10));
+    t.io.last().receive({ type: 'event', event: makeEvent(3) });
+    await settle();
+    expect(t.deps.onReplayDone).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(TIMING.replayIdleMs);
+    expect(t.deps.onReplayDone).toHaveBeenCalledTimes(1);
+  });
+
+  it('a new epoch (relay log replaced) starts the cursor over instead of dropping everything', async () => {
+    const t = setup({}, { cursor: { since: 900, epoch: 'old' } });
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().receive(welcome(2, 'new'));
+    t.io.last().receive({ type: 'event', event: makeEvent(1) });
+    t.io.last().receive({ type: 'event', event: makeEvent(2) });
+    await settle();
+    expect(t.deps.onNewEpoch).toHaveBeenCalled();
+    expect(t.seen.map((e) => e.seq)).toEqual([1, 2]);
+    expect(t.store.cursor).toEqual({ since: 2, epoch: 'new' });
+  });
+
+  it('sends subscribe when the toggles change while connected', async () => {
+    const t = setup();
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().receive(welcome(0));
+    t.conn.subscribe(['ticket.*']);
+    expect(t.io.last().sent.at(-1)).toEqual({ type: 'subscribe', kinds: ['ticket.*'] });
+  });
+
+  it('sends an app-level ping every 20 s', async () => {
+    const t = setup();
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().receive(welcome(0));
+    await vi.advanceTimersByTimeAsync(TIMING.pingMs);
+    expect(t.io.last().sent.at(-1)).toEqual({ type: 'ping' });
+  });
+});
+
+describe('reconnecting', () => {
+  it('a dropped connection retries with backoff and resumes from the persisted seq', async () => {
+    const t = setup({ random: () => 1 }, { cursor: { since: 0, epoch: 'e1' } });
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().receive(welcome(1));
+    t.io.last().receive({ type: 'event', event: makeEvent(1) });
+    await settle();
+    t.io.last().drop(CLOSE.GOING_AWAY);
+    expect(t.state()).toBe('reconnecting');
+    expect(t.conn.snapshot.error).toBe('close:1001');
+    expect(t.conn.snapshot.retryAt! - Date.now()).toBe(1_000);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(t.io.all).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.io.all).toHaveLength(2);
+    t.io.last().open();
+    expect(t.io.last().sent[0]).toMatchObject({ type: 'hello', since: 1, epoch: 'e1' });
+  });
+
+  it('a relay that never answers is "unreachable", with growing waits capped at 60 s', async () => {
+    const t = setup({ random: () => 1 });
+    t.conn.start();
+    await settle();
+    const waits: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      t.io.last().drop(1006);
+      expect(t.state()).toBe('unreachable');
+      const wait = t.conn.snapshot.retryAt! - Date.now();
+      waits.push(wait);
+      await vi.advanceTimersByTimeAsync(wait);
+    }
+    expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+  });
+
+  it('coming back online reconnects at once instead of waiting out the backoff', async () => {
+    const t = setup({ random: () => 1 });
+    t.conn.start();
+    await settle();
+    for (let i = 0; i < 6; i++) {
+      t.io.last().drop(1006);
+      await vi.advanceTimersByTimeAsync(t.conn.snapshot.retryAt! - Date.now());
+    }
+    t.io.last().drop(1006);
+    expect(t.conn.snapshot.retryAt! - Date.now()).toBe(60_000);
+    t.conn.online();
+    await settle();
+    expect(t.io.all).toHaveLength(8);
+    expect(t.state()).toBe('connecting');
+  });
+
+  it('no frame for 45 s means the connection is dead: reconnect', async () => {
+    const t = setup();
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().receive(welcome(0));
+    await vi.advanceTimersByTimeAsync(40_000);
+    t.io.last().receive({ type: 'heartbeat', head: 0, at: 'x' });
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(t.state()).toBe('connected');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(t.state()).toBe('reconnecting');
+    expect(t.conn.snapshot.error).toBe('stale');
+    expect(t.io.all[0]!.closedWith).toBe(4000);
+  });
+
+  it('a revoked token (4401) signs out and stops retrying', async () => {
+    const t = setup();
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().receive(welcome(0));
+    t.io.last().drop(CLOSE.UNAUTHORIZED);
+    await settle();
+    expect(t.state()).toBe('revoked');
+    expect(t.conn.snapshot.error).toBe('unauthorized');
+    expect(t.store.auth).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(t.io.all).toHaveLength(1);
+  });
+
+  it('the watchdog brings back a stopped connection and leaves a healthy one alone', async () => {
+    const t = setup();
+    t.conn.ensure();
+    await settle();
+    expect(t.io.all).toHaveLength(1);
+    t.io.last().open();
+    t.io.last().receive(welcome(0));
+    t.conn.ensure();
+    await settle();
+    expect(t.io.all).toHaveLength(1);
+  });
+
+  it('sign-out closes the socket and nothing reconnects', async () => {
+    const t = setup();
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.conn.stop();
+    expect(t.state()).toBe('signed_out');
+    expect(t.io.last().closedWith).toBe(1000);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(t.io.all).toHaveLength(1);
+  });
+});

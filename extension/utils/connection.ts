@@ -1,0 +1,321 @@
+import { CLOSE, serverMessageSchema, type ClientMessage, type HeraldEvent } from '@herald/shared';
+import { backoffDelay } from './backoff';
+import type { Auth, ConnectionSnapshot, ConnectionState, Cursor } from './storage';
+
+/** The part of the browser's WebSocket the connection uses (tests pass a fake). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+export interface ConnectionDeps {
+  createSocket: (url: string) => SocketLike;
+  loadAuth: () => Promise<Auth | undefined>;
+  loadCursor: () => Promise<Cursor | undefined>;
+  saveCursor: (cursor: Cursor) => Promise<void>;
+  /** The kind filter for `hello` (from the toggles). */
+  kinds: () => Promise<string[]>;
+  /** Called once per new seq, in order; `replay` = it happened before this connection began. */
+  onEvent: (event: HeraldEvent, replay: boolean) => Promise<void>;
+  /** The replay after `welcome` is over (or was empty): time for the catch-up decision. */
+  onReplayDone: () => Promise<void>;
+  /** The relay's log changed (new epoch): seqs start again, forget the ones seen. */
+  onNewEpoch: () => void;
+  /** The relay refused the token (revoked, expired): forget it. */
+  onRevoked: () => Promise<void>;
+  onState: (snapshot: ConnectionSnapshot) => void;
+  random?: () => number;
+  now?: () => number;
+}
+
+export const TIMING = {
+  /** No frame at all for this long (heartbeats come every 20 s): the connection is dead. */
+  staleMs: 45_000,
+  /** App-level ping: keeps an MV3 worker alive and proves the socket carries traffic. */
+  pingMs: 20_000,
+  /** The relay may filter out the `head` event itself, so replay also ends after a quiet spell. */
+  replayIdleMs: 500,
+};
+
+const OPEN = 1;
+
+export function wsUrl(relayUrl: string): string {
+  const u = new URL(relayUrl);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  u.pathname = `${u.pathname.replace(/\/$/, '')}/v1/ws`;
+  u.search = '';
+  u.hash = '';
+  return u.toString();
+}
+
+/**
+ * One WebSocket to the relay, and the state machine the popup shows:
+ * signed_out → connecting → connected ⇄ reconnecting | unreachable, and → revoked on 4401.
+ */
+export class Connection {
+  private running = false;
+  /** Bumped whenever a socket is abandoned, so its late callbacks are ignored. */
+  private gen = 0;
+  private socket: SocketLike | null = null;
+  private attempt = 0;
+  private cursor: Cursor | undefined;
+  private head = 0;
+  private replaying = false;
+  private welcomed = false;
+  private chain: Promise<void> = Promise.resolve();
+  private timers: Record<
+    'retry' | 'stale' | 'ping' | 'replay',
+    ReturnType<typeof setTimeout> | undefined
+  > = {
+    retry: undefined,
+    stale: undefined,
+    ping: undefined,
+    replay: undefined,
+  };
+  private snap: ConnectionSnapshot = { state: 'signed_out' };
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ConnectionDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get snapshot(): ConnectionSnapshot {
+    return this.snap;
+  }
+
+  /** Connects if signed in and not already running; safe to call from every wake-up. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.attempt = 0;
+    void this.connect();
+  }
+
+  /** Sign-out or revocation: drop the socket, stop retrying. */
+  stop(state: 'signed_out' | 'revoked' = 'signed_out', error?: string): void {
+    this.running = false;
+    this.abandon(1000);
+    this.emit({ state, ...(error ? { error } : {}) });
+  }
+
+  /** Sign-in with a new token: start over. */
+  restart(): void {
+    this.running = false;
+    this.abandon(1000);
+    this.start();
+  }
+
+  /** The browser is back online: don't wait out the backoff. */
+  online(): void {
+    if (!this.running || this.welcomed) return;
+    if (this.socket && this.snap.state === 'connecting') return;
+    this.attempt = 0;
+    this.abandon(1000);
+    void this.connect();
+  }
+
+  /** The watchdog alarm: bring the connection back if nothing is running or scheduled. */
+  ensure(): void {
+    if (!this.running) return this.start();
+    if (!this.socket && !this.timers.retry) void this.connect();
+  }
+
+  /** Toggles changed: the relay filters from now on; the next `hello` carries them too. */
+  subscribe(kinds: string[]): void {
+    if (this.welcomed) this.send({ type: 'subscribe', kinds });
+  }
+
+  private emit(snapshot: ConnectionSnapshot): void {
+    this.snap = snapshot;
+    this.deps.onState(snapshot);
+  }
+
+  private send(message: ClientMessage): void {
+    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private clearTimer(name: keyof Connection['timers']): void {
+    clearTimeout(this.timers[name]);
+    clearInterval(this.timers[name]);
+    this.timers[name] = undefined;
+  }
+
+  private abandon(code: number): void {
+    this.gen++;
+    for (const name of ['retry', 'stale', 'ping', 'replay'] as const) this.clearTimer(name);
+    const socket = this.socket;
+    this.socket = null;
+    this.welcomed = false;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      try {
+        socket.close(code);
+      } catch {
+        // Already closed.
+      }
+    }
+    this.finishReplay();
+  }
+
+  private async connect(): Promise<void> {
+    this.clearTimer('retry');
+    const gen = ++this.gen;
+    const [auth, cursor, kinds] = await Promise.all([
+      this.deps.loadAuth(),
+      this.deps.loadCursor(),
+      this.deps.kinds(),
+    ]);
+    if (gen !== this.gen || !this.running) return;
+    if (!auth) {
+      this.running = false;
+      this.emit({ state: 'signed_out' });
+      return;
+    }
+    this.cursor = cursor;
+    this.emit({ state: 'connecting', user: auth.user.name });
+    let socket: SocketLike;
+    try {
+      socket = this.deps.createSocket(wsUrl(auth.relayUrl));
+    } catch {
+      this.retry('unreachable', 'unreachable');
+      return;
+    }
+    this.socket = socket;
+    let opened = false;
+    this.armStale(gen);
+    socket.onopen = () => {
+      opened = true;
+      this.send({
+        type: 'hello',
+        token: auth.token,
+        ...(cursor ? { since: cursor.since, epoch: cursor.epoch } : {}),
+        kinds,
+      });
+      this.timers.ping = setInterval(() => this.send({ type: 'ping' }), TIMING.pingMs);
+    };
+    socket.onmessage = (ev) => {
+      if (gen !== this.gen) return;
+      this.armStale(gen);
+      this.onFrame(ev.data, auth);
+    };
+    socket.onclose = (ev) => {
+      if (gen !== this.gen) return;
+      this.onClose(ev.code, opened);
+    };
+    socket.onerror = () => undefined; // a close event always follows
+  }
+
+  private armStale(gen: number): void {
+    this.clearTimer('stale');
+    this.timers.stale = setTimeout(() => {
+      if (gen !== this.gen) return;
+      this.abandon(4000);
+      this.retry('reconnecting', 'stale');
+    }, TIMING.staleMs);
+  }
+
+  private onFrame(data: unknown, auth: Auth): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    const parsed = serverMessageSchema.safeParse(json);
+    if (!parsed.success) return;
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'welcome': {
+        this.attempt = 0;
+        this.welcomed = true;
+        this.head = msg.head;
+        if (this.cursor && this.cursor.epoch !== msg.epoch) this.deps.onNewEpoch();
+        if (!this.cursor || this.cursor.epoch !== msg.epoch) {
+          this.cursor = { since: 0, epoch: msg.epoch };
+        }
+        this.replaying = this.cursor.since < msg.head;
+        this.emit({ state: 'connected', head: msg.head, user: auth.user.name });
+        if (!this.replaying) this.enqueue(() => this.deps.onReplayDone());
+        return;
+      }
+      case 'event':
+        this.enqueue(() => this.process(msg.event));
+        return;
+      case 'heartbeat':
+      case 'pong':
+      case 'subscribed':
+        if (this.replaying) this.finishReplay();
+        return;
+      case 'error':
+        return;
+    }
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    const gen = this.gen;
+    this.chain = this.chain
+      .then(() => (gen === this.gen ? task() : undefined))
+      .catch(() => undefined);
+  }
+
+  private async process(event: HeraldEvent): Promise<void> {
+    const cursor = this.cursor;
+    if (!cursor || event.seq <= cursor.since) return; // replay overlap: already processed
+    const replay = this.replaying && event.seq <= this.head;
+    if (this.replaying && !replay) await this.endReplay();
+    await this.deps.onEvent(event, replay);
+    this.cursor = { since: event.seq, epoch: cursor.epoch };
+    await this.deps.saveCursor(this.cursor);
+    if (!replay) return;
+    this.clearTimer('replay');
+    if (event.seq >= this.head) await this.endReplay();
+    else this.timers.replay = setTimeout(() => this.finishReplay(), TIMING.replayIdleMs);
+  }
+
+  /** Ends the replay after everything already queued has been processed. */
+  private finishReplay(): void {
+    if (!this.replaying) return;
+    this.chain = this.chain.then(() => this.endReplay()).catch(() => undefined);
+  }
+
+  private async endReplay(): Promise<void> {
+    if (!this.replaying) return;
+    this.replaying = false;
+    this.clearTimer('replay');
+    await this.deps.onReplayDone();
+  }
+
+  private onClose(code: number, opened: boolean): void {
+    this.abandon(1000);
+    if (!this.running) return;
+    if (code === CLOSE.UNAUTHORIZED) {
+      this.running = false;
+      void this.deps
+        .onRevoked()
+        .finally(() => this.emit({ state: 'revoked', error: 'unauthorized' }));
+      return;
+    }
+    if (!opened) return this.retry('unreachable', 'unreachable');
+    const known = code !== 1005 && code !== 1006;
+    this.retry('reconnecting', known ? `close:${code}` : 'closed');
+  }
+
+  private retry(
+    state: Extract<ConnectionState, 'reconnecting' | 'unreachable'>,
+    error: string,
+  ): void {
+    const delay = backoffDelay(this.attempt++, this.deps.random);
+    const retryAt = this.now() + delay;
+    this.emit({ state, retryAt, error });
+    this.clearTimer('retry');
+    this.timers.retry = setTimeout(() => {
+      this.timers.retry = undefined;
+      void this.connect();
+    }, delay);
+  }
+}
