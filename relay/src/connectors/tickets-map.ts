@@ -97,6 +97,8 @@ export function mapTicketLine(line: string, opts: TicketsMapOptions): LineOutcom
         title: `${n} ticket ${n === 1 ? 'update' : 'updates'} may have been missed`,
         body: 'The tracker dropped updates for this connection; check the ticket list.',
         url: joinUrl(opts.baseUrl, 'tickets'),
+        sticky: false,
+        resolves: false,
         source: 'tracker',
         ...(at.success ? { at: at.data } : {}),
         data: raw,
