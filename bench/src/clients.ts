@@ -1,0 +1,164 @@
+import { Conn, RefusedError, totals } from './conn';
+import {
+  nowMicros,
+  type ClientCommand,
+  type ClientReply,
+  type ClientSetup,
+  type ClientStats,
+  type StormResult,
+} from './ipc';
+
+/**
+ * A client process: holds many connections, does the minimum per message, and answers the
+ * orchestrator over IPC. Started by client-pool.ts with `fork`.
+ */
+let setup: ClientSetup | undefined;
+const conns: Conn[] = [];
+const closes: Record<string, number> = {};
+let connectErrors = 0;
+let retries = 0;
+let mark = { cpu: process.cpuUsage(), wall: nowMicros() };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Codes with which a server asks a client to come back later: retry after a random pause. */
+const BACK_OFF = new Set([1013, 4429]);
+
+async function connectWithRetry(conn: Conn, deadline: number, since?: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 50 && Date.now() < deadline; attempt++) {
+    try {
+      await conn.connect(since);
+      return true;
+    } catch (err) {
+      if (err instanceof RefusedError && BACK_OFF.has(err.code)) {
+        retries++;
+        await sleep(100 + Math.random() * 400);
+        continue;
+      }
+      connectErrors++;
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+async function connect(count: number, timeoutMs: number): Promise<number> {
+  if (!setup) throw new Error('setup first');
+  const deadline = Date.now() + timeoutMs;
+  const fresh: Conn[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = new Conn(conns.length, setup, (code) => {
+      closes[code] = (closes[code] ?? 0) + 1;
+    });
+    conns.push(c);
+    fresh.push(c);
+  }
+  // Bounded concurrency: a listen backlog overflow would measure the kernel, not the server.
+  await pool(fresh, 200, (c) => connectWithRetry(c, deadline));
+  return conns.filter((c) => c.connected).length;
+}
+
+/** Drops `count` clients at once and brings them all back with `since` (Herald only). */
+async function storm(count: number, timeoutMs: number): Promise<StormResult> {
+  const victims = conns.slice(0, count);
+  const retriesBefore = retries;
+  const dropAt = nowMicros();
+  const deadline = Date.now() + timeoutMs;
+  for (const c of victims) {
+    c.drop();
+    c.welcomeHead = -1;
+    c.caughtUpAt = 0;
+  }
+  const back = await Promise.all(victims.map((c) => connectWithRetry(c, deadline, c.lastSeq)));
+  while (Date.now() < deadline && victims.some((c) => c.caughtUpAt === 0)) await sleep(20);
+  const done = victims.filter((c) => c.caughtUpAt > 0);
+  const last = done.reduce((m, c) => Math.max(m, c.caughtUpAt), dropAt);
+  return {
+    caughtUpMs: (last - dropAt) / 1000,
+    reconnected: back.filter(Boolean).length,
+    stragglers: victims.length - done.length,
+    retries: retries - retriesBefore,
+  };
+}
+
+function stats(): ClientStats {
+  const cpu = process.cpuUsage(mark.cpu);
+  let minLastSeq = Infinity;
+  let maxLastSeq = 0;
+  let minReceived = Infinity;
+  for (const c of conns) {
+    minLastSeq = Math.min(minLastSeq, c.lastSeq);
+    maxLastSeq = Math.max(maxLastSeq, c.lastSeq);
+    minReceived = Math.min(minReceived, c.received);
+  }
+  return {
+    connected: conns.filter((c) => c.connected).length,
+    received: totals.received,
+    bytes: totals.bytes,
+    outOfOrder: totals.outOfOrder,
+    cpuMicros: cpu.user + cpu.system,
+    wallMicros: nowMicros() - mark.wall,
+    latencies: totals.latencies,
+    closes,
+    connectErrors,
+    minLastSeq: conns.length ? minLastSeq : 0,
+    maxLastSeq,
+    minReceived: conns.length ? minReceived : 0,
+  };
+}
+
+function reset(): void {
+  totals.received = 0;
+  totals.bytes = 0;
+  totals.outOfOrder = 0;
+  totals.latencies = [];
+  for (const c of conns) c.received = 0;
+  mark = { cpu: process.cpuUsage(), wall: nowMicros() };
+}
+
+async function handle(msg: ClientCommand): Promise<ClientReply> {
+  switch (msg.cmd) {
+    case 'setup':
+      setup = msg.setup;
+      return { id: msg.id, ok: true };
+    case 'connect':
+      return { id: msg.id, ok: true, connected: await connect(msg.count, msg.timeoutMs) };
+    case 'reset':
+      reset();
+      return { id: msg.id, ok: true };
+    case 'stats':
+      return { id: msg.id, ok: true, stats: stats() };
+    case 'storm':
+      return { id: msg.id, ok: true, storm: await storm(msg.count, msg.timeoutMs) };
+    case 'close':
+      for (const c of conns) c.close();
+      conns.length = 0;
+      return { id: msg.id, ok: true };
+  }
+}
+
+process.on('message', (msg: ClientCommand) => {
+  handle(msg).then(
+    (reply) => process.send?.(reply),
+    (err: unknown) => process.send?.({ id: msg.id, ok: false, error: String(err) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
+
+// Progress for the closed-loop publisher; cheap, and silent when nothing moved.
+let reported = -1;
+setInterval(() => {
+  if (totals.received !== reported) {
+    reported = totals.received;
+    process.send?.({ progress: true, received: totals.received });
+  }
+}, 25).unref();

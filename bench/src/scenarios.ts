@@ -1,0 +1,188 @@
+import type { ClientPool } from './client-pool';
+import type { ClientStats } from './ipc';
+import { makeEvents } from './payload';
+import { cpuMicros, rssBytes } from './proc';
+import { postEvents } from './publisher';
+import { percentiles, round, sleep } from './stats';
+import type { Target } from './targets';
+
+export interface Session {
+  target: Target;
+  pool: ClientPool;
+  clients: number;
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+const received = (s: ClientStats[]): number => sum(s.map((x) => x.received - x.outOfOrder));
+
+/** Client processes' CPU use between two snapshots, as a share of one core (max over processes). */
+function clientCpu(a: ClientStats[], b: ClientStats[]): number {
+  return Math.max(
+    ...b.map((x, i) => (x.cpuMicros - a[i]!.cpuMicros) / (x.wallMicros - a[i]!.wallMicros)),
+  );
+}
+
+/** Keeps publishing in the background; `stop()` resolves once every POST has been answered. */
+function publisher(t: Target, next: (published: number) => number, maxInFlight: number) {
+  let published = 0;
+  let inFlight = 0;
+  let errors = 0;
+  let running = true;
+  let lastError = '';
+  const loop = (async () => {
+    while (running) {
+      const n = inFlight < maxInFlight ? next(published) : 0;
+      if (n <= 0) {
+        await sleep(1);
+        continue;
+      }
+      published += n;
+      inFlight++;
+      postEvents(t.publishUrl, t.publishToken, makeEvents(n))
+        .catch((e: unknown) => {
+          errors++;
+          lastError = String(e);
+        })
+        .finally(() => inFlight--);
+    }
+    while (inFlight > 0) await sleep(1);
+  })();
+  return {
+    get published() {
+      return published - errors;
+    },
+    stop: async () => {
+      running = false;
+      await loop;
+      if (errors) console.error(`  ${errors} publish errors, last: ${lastError}`);
+    },
+  };
+}
+
+/** Waits until every client has every published event, or the deadline; returns what is missing. */
+async function drain(s: Session, published: number, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && s.pool.progress < published * s.clients) await sleep(20);
+  return Math.max(0, published * s.clients - received(await s.pool.stats()));
+}
+
+/**
+ * Saturation: a closed loop keeps at most `windowDeliveries` deliveries in flight, so servers
+ * without backpressure don't buffer without bound; measured after a warm-up.
+ */
+export async function throughput(s: Session, warmupMs: number, measureMs: number) {
+  await s.pool.reset();
+  const windowEvents = Math.max(8, Math.ceil(200_000 / s.clients));
+  const batch = Math.max(1, Math.min(100, Math.ceil(windowEvents / 4)));
+  const pub = publisher(
+    s.target,
+    (published) => {
+      const ahead = published - s.pool.progress / s.clients;
+      return ahead < windowEvents ? Math.min(batch, Math.ceil(windowEvents - ahead)) : 0;
+    },
+    4,
+  );
+  await sleep(warmupMs);
+  const a = await s.pool.stats();
+  const cpuA = cpuMicros(s.target.pid);
+  const t0 = performance.now();
+  await sleep(measureMs);
+  const b = await s.pool.stats();
+  const cpuB = cpuMicros(s.target.pid);
+  const wall = (performance.now() - t0) / 1000;
+  await pub.stop();
+  const missing = await drain(s, pub.published, 5000);
+  const deliveries = received(b) - received(a);
+  return {
+    deliveriesPerSec: Math.round(deliveries / wall),
+    serverCpuMicrosPerDelivery: round((cpuB - cpuA) / Math.max(1, deliveries), 3),
+    serverCpuCores: round((cpuB - cpuA) / 1e6 / wall),
+    clientCpuCores: round(clientCpu(a, b)),
+    bytesPerMessage: Math.round(
+      (sum(b.map((x) => x.bytes)) - sum(a.map((x) => x.bytes))) / deliveries,
+    ),
+    undelivered: missing,
+  };
+}
+
+/** Fixed offered load (events/s to every client); latency from just before the POST. */
+export async function latency(s: Session, rate: number, durationMs: number) {
+  await s.pool.reset();
+  const start = performance.now();
+  const pub = publisher(
+    s.target,
+    (published) => Math.floor(((performance.now() - start) / 1000) * rate) - published,
+    16,
+  );
+  const cpuA = cpuMicros(s.target.pid);
+  await sleep(durationMs);
+  const serverCpuCores = round((cpuMicros(s.target.pid) - cpuA) / 1e3 / durationMs);
+  await pub.stop();
+  const undelivered = await drain(s, pub.published, 10_000);
+  const stats = await s.pool.stats();
+  const lat = stats.flatMap((x) => x.latencies);
+  const [p50 = NaN, p99 = NaN, max = NaN] = percentiles(lat, [50, 99, 100]).map((us) =>
+    round(us / 1000),
+  );
+  return {
+    offeredEventsPerSec: rate,
+    published: pub.published,
+    samples: lat.length,
+    p50Ms: p50,
+    p99Ms: p99,
+    maxMs: max,
+    undelivered,
+    serverCpuCores,
+    clientCpuCores: round(Math.max(...stats.map((x) => x.cpuMicros / x.wallMicros))),
+  };
+}
+
+/** Connects the clients and reports the server's RSS growth per idle connection. */
+export async function connectIdle(s: Session, settleMs: number) {
+  await sleep(500);
+  const before = rssBytes(s.target.pid);
+  const t0 = performance.now();
+  const connected = await s.pool.connect(s.clients, 120_000);
+  const connectSec = (performance.now() - t0) / 1000;
+  await sleep(settleMs);
+  const after = rssBytes(s.target.pid);
+  return {
+    connected,
+    connectSec: round(connectSec),
+    rssBeforeMB: round(before / 2 ** 20, 1),
+    rssAfterMB: round(after / 2 ** 20, 1),
+    rssPerConnKB: round((after - before) / 1024 / Math.max(1, connected), 1),
+  };
+}
+
+/**
+ * Herald's reconnect storm: `drop` clients vanish at once and come straight back with `since`
+ * while events keep flowing; time until all have caught up, and every event accounted for.
+ */
+export async function storm(s: Session, drop: number, rate: number) {
+  await s.pool.reset();
+  const start = performance.now();
+  const pub = publisher(
+    s.target,
+    (published) => Math.floor(((performance.now() - start) / 1000) * rate) - published,
+    16,
+  );
+  await sleep(1000);
+  const results = await s.pool.storm(drop, 30_000);
+  await sleep(1000);
+  await pub.stop();
+  const lost = await drain(s, pub.published, 15_000);
+  const stats = await s.pool.stats();
+  return {
+    clients: s.clients,
+    dropped: drop,
+    publishedDuringRun: pub.published,
+    caughtUpSec: round(Math.max(...results.map((r) => r.caughtUpMs)) / 1000),
+    reconnected: sum(results.map((r) => r.reconnected)),
+    stragglers: sum(results.map((r) => r.stragglers)),
+    refusedAndRetried: sum(results.map((r) => r.retries)),
+    eventsLost: lost,
+    duplicates: sum(stats.map((x) => x.outOfOrder)),
+    closeCodes: stats.map((x) => x.closes),
+  };
+}
