@@ -1,1 +1,162 @@
-console.log("todo");
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { topicPatternSchema } from '@herald/shared';
+import { z } from 'zod';
+import { ConfigError, configFromEnv } from './config';
+import { createRelay } from './relay';
+import { AccountExistsError, AccountMissingError, Accounts } from './store/accounts';
+import { openDatabase } from './store/database';
+
+const USAGE = `usage: herald-relay <command>
+
+  serve                                          run the relay (config from HERALD_* env)
+  user add <name> --topics <p1,p2> [--password-stdin]
+  user list
+  user remove <name>
+  publisher add <name> --topics <p1,p2>          prints the publisher's token, once
+  publisher list
+  publisher remove <name>
+
+Environment: HERALD_HOST, HERALD_PORT, HERALD_DATA_DIR, HERALD_ALLOWED_ORIGINS,
+HERALD_RETENTION_MAX_EVENTS, HERALD_RETENTION_MAX_AGE, HERALD_CONFIG, ... (docs/protocol.md)`;
+
+class UsageError extends Error {}
+
+const nameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'names are 1-100 of [A-Za-z0-9._@-]');
+
+function topicsOption(value: string | undefined): string[] {
+  if (!value) throw new UsageError('--topics is required, e.g. --topics tickets,agents/*');
+  const topics = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  for (const t of topics) {
+    const r = topicPatternSchema.safeParse(t);
+    if (!r.success)
+      throw new UsageError(`bad topic pattern ${JSON.stringify(t)}: ${r.error.issues[0]?.message}`);
+  }
+  return topics;
+}
+
+function nameArg(value: string | undefined, what: string): string {
+  const r = nameSchema.safeParse(value);
+  if (!r.success) throw new UsageError(`${what} name: ${r.error.issues[0]?.message}`);
+  return r.data;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+/** Asks twice on the terminal without echoing. */
+async function promptPassword(): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _enc, cb) {
+      if (!muted) process.stderr.write(chunk);
+      cb();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  const ask = (q: string) =>
+    new Promise<string>((resolve) => {
+      muted = false;
+      rl.question(q, resolve);
+      muted = true;
+    });
+  const first = await ask('Password: ');
+  process.stderr.write('\n');
+  const second = await ask('Repeat password: ');
+  process.stderr.write('\n');
+  rl.close();
+  if (first !== second) throw new UsageError('the passwords differ');
+  return first;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      topics: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub, name] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  const config = configFromEnv(process.env);
+
+  if (command === 'serve') {
+    const relay = await createRelay(config);
+    let signals = 0;
+    const stop = (signal: string) => {
+      if (++signals > 1) process.exit(1);
+      console.error(`herald-relay: ${signal}, shutting down`);
+      relay.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    return;
+  }
+
+  if (command !== 'user' && command !== 'publisher')
+    throw new UsageError(`unknown command ${command}`);
+  const accounts = new Accounts(openDatabase(config.dataDir, config.sqliteSync));
+  switch (sub) {
+    case 'list':
+      for (const a of command === 'user' ? accounts.listUsers() : accounts.listPublishers())
+        console.log(`${a.name}\t${a.topics.join(',')}\t${a.createdAt}`);
+      return;
+    case 'remove':
+      if (command === 'user') accounts.removeUser(nameArg(name, 'user'));
+      else accounts.removePublisher(nameArg(name, 'publisher'));
+      console.error(`removed ${command} ${name}`);
+      return;
+    case 'add': {
+      const who = nameArg(name, command);
+      const topics = topicsOption(values.topics);
+      if (command === 'publisher') {
+        console.log(accounts.addPublisher(who, topics));
+        console.error(
+          `added publisher ${who} (topics ${topics.join(',')}); the token above is shown only once`,
+        );
+        return;
+      }
+      let password: string;
+      if (values['password-stdin']) password = await readStdin();
+      else if (process.stdin.isTTY) password = await promptPassword();
+      else throw new UsageError('no terminal to ask for a password: pass --password-stdin');
+      if (password.length < 8) throw new UsageError('the password must have at least 8 characters');
+      await accounts.addUser(who, password, topics);
+      console.error(`added user ${who} (topics ${topics.join(',')})`);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown ${command} command ${sub ?? ''}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const known = [UsageError, ConfigError, AccountExistsError, AccountMissingError].some(
+    (E) => err instanceof E,
+  );
+  console.error(
+    `herald-relay: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}`,
+  );
+  if (err instanceof UsageError) console.error(USAGE);
+  process.exit(known ? 2 : 1);
+});

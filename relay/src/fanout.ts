@@ -39,7 +39,8 @@ export class Fanout {
       if (sub.closed) return;
       const out: Buffer[] = [];
       for (const row of rows) {
-        if (sub.accepts(row.topic, row.kind)) out.push(new EncodedEvent(row).for(sub.sink.transport));
+        if (sub.accepts(row.topic, row.kind))
+          out.push(new EncodedEvent(row).for(sub.sink.transport));
       }
       const last = rows.at(-1);
       if (last) sub.lastSent = last.seq;

@@ -1,10 +1,11 @@
-import { Sender } from 'ws';
+import * as wsModule from 'ws';
 import type { StoredEvent } from './store/log';
 
 export type Transport = 'ws' | 'ndjson' | 'sse';
 
 type FrameFn = (data: Buffer, options: object) => Buffer[];
-const wsFrame = (Sender as unknown as { frame: FrameFn }).frame;
+// ws ships its RFC 6455 framer but its types don't declare it.
+const wsFrame = (wsModule as unknown as { Sender: { frame: FrameFn } }).Sender.frame;
 
 /**
  * One complete, unmasked WebSocket text frame. Server frames are identical for every client,

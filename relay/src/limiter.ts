@@ -66,7 +66,8 @@ export class TokenBuckets {
   sweep(): void {
     const t = this.now();
     for (const [key, b] of this.buckets) {
-      if (b.tokens + ((t - b.at) / 1000) * this.ratePerSecond >= this.burst) this.buckets.delete(key);
+      if (b.tokens + ((t - b.at) / 1000) * this.ratePerSecond >= this.burst)
+        this.buckets.delete(key);
     }
   }
 }

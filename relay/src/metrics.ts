@@ -43,7 +43,11 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
-    head: new Gauge({ name: 'herald_log_head', help: 'Newest seq in the log', registers: [registry] }),
+    head: new Gauge({
+      name: 'herald_log_head',
+      help: 'Newest seq in the log',
+      registers: [registry],
+    }),
     pruned: new Counter({
       name: 'herald_events_pruned_total',
       help: 'Events removed by retention',

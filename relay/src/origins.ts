@@ -4,7 +4,15 @@
  */
 export function originMatcher(allowed: readonly string[]): (origin: string) => boolean {
   const patterns = allowed.map(
-    (p) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+') + '$'),
+    (p) =>
+      new RegExp(
+        '^' +
+          p
+            .split('*')
+            .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]+') +
+          '$',
+      ),
   );
   return (origin) => patterns.some((re) => re.test(origin));
 }

@@ -31,18 +31,36 @@ function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: nu
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return [
+    'scrypt',
+    SCRYPT.N,
+    SCRYPT.r,
+    SCRYPT.p,
+    salt.toString('base64url'),
+    key.toString('base64url'),
+  ].join('$');
 }
 
 /** A well-formed hash of a random password: checked against when the user does not exist. */
 let decoy: Promise<string> | undefined;
 
-export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string | undefined,
+): Promise<boolean> {
   // Unknown users cost the same scrypt as known ones, so timing does not reveal who exists.
   const encoded = stored ?? (await (decoy ??= hashPassword(randomBytes(16).toString('hex'))));
   const [algo, n, r, p, salt, hash] = encoded.split('$');
   if (algo !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
-  return stored !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
+  const actual = await scryptAsync(
+    password,
+    Buffer.from(salt, 'base64url'),
+    Number(n),
+    Number(r),
+    Number(p),
+  );
+  return (
+    stored !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected)
+  );
 }

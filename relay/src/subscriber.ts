@@ -20,27 +20,20 @@ export interface Reader {
   address: string;
 }
 
-/** One connected reader: its filters, its cursor, and what is queued for the next flush. */
-export class Subscriber {
-  /** The newest seq this reader has been sent or has had filtered out. */
-  lastSent: number;
-  /** False while replaying history: live fan-out skips it until it has caught up. */
-  live = false;
-  closed = false;
-  queue: Buffer[] = [];
-  queuedBytes = 0;
+/**
+ * A reader's topic ACL and kind filter, memoised: a reader sees few distinct topics and kinds.
+ * Every path (ws, stream, history, replay) asks this one object.
+ */
+export class ReadFilter {
   private kindPatterns: string[] | undefined;
   private kindOk!: (kind: string) => boolean;
   private readonly topicCache = new Map<string, boolean>();
   private readonly kindCache = new Map<string, boolean>();
 
   constructor(
-    readonly reader: Reader,
-    readonly sink: Sink,
-    since: number,
+    private readonly topics: readonly string[],
     kinds: string[] | undefined,
   ) {
-    this.lastSent = since;
     this.setKinds(kinds);
   }
 
@@ -54,11 +47,10 @@ export class Subscriber {
     this.kindCache.clear();
   }
 
-  /** Topic ACL and kind filter, memoised: a reader sees few distinct topics and kinds. */
   accepts(topic: string, kind: string): boolean {
     let topicOk = this.topicCache.get(topic);
     if (topicOk === undefined) {
-      topicOk = topicAllowed(this.reader.topics, topic);
+      topicOk = topicAllowed(this.topics, topic);
       if (this.topicCache.size < 10_000) this.topicCache.set(topic, topicOk);
     }
     if (!topicOk) return false;
@@ -68,5 +60,31 @@ export class Subscriber {
       if (this.kindCache.size < 10_000) this.kindCache.set(kind, kindOk);
     }
     return kindOk;
+  }
+}
+
+/** One connected reader: its filter, its cursor, and what is queued for the next flush. */
+export class Subscriber {
+  /** The newest seq this reader has been sent or has had filtered out. */
+  lastSent: number;
+  /** False while replaying history: live fan-out skips it until it has caught up. */
+  live = false;
+  closed = false;
+  queue: Buffer[] = [];
+  queuedBytes = 0;
+  readonly filter: ReadFilter;
+
+  constructor(
+    readonly reader: Reader,
+    readonly sink: Sink,
+    since: number,
+    kinds: string[] | undefined,
+  ) {
+    this.lastSent = since;
+    this.filter = new ReadFilter(reader.topics, kinds);
+  }
+
+  accepts(topic: string, kind: string): boolean {
+    return this.filter.accepts(topic, kind);
   }
 }

@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const topicSchema = z
   .string()
   .max(200)
-  .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'topic must be slash-separated segments of [A-Za-z0-9._-]');
+  .regex(
+    /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+    'topic must be slash-separated segments of [A-Za-z0-9._-]',
+  );
 
 /**
  * A topic a user may read or a publisher may write: a topic where a segment may be `*`

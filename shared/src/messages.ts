@@ -68,5 +68,7 @@ export const streamControlSchema = z.discriminatedUnion('event', [
     gap: z.boolean(),
   }),
   z.object({ event: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
+  /** The last line before the relay ends a stream; `code` is the WebSocket close code it matches. */
+  z.object({ event: z.literal('closed'), code: z.number().int(), reason: z.string() }),
 ]);
 export type StreamControl = z.infer<typeof streamControlSchema>;

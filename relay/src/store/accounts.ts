@@ -29,7 +29,10 @@ const summary = (row: AccountRow): AccountSummary => ({
 
 /** Users (scrypt passwords), publishers, and the hashed bearer tokens of both. */
 export class Accounts {
-  private readonly lookup: Statement<[string], { hash: string; kind: string; name: string; topics: string }>;
+  private readonly lookup: Statement<
+    [string],
+    { hash: string; kind: string; name: string; topics: string }
+  >;
 
   constructor(private readonly db: Db) {
     this.lookup = db.prepare(`
@@ -43,13 +46,19 @@ export class Accounts {
   async addUser(name: string, password: string, topics: string[]): Promise<void> {
     const hash = await hashPassword(password);
     const info = this.db
-      .prepare('INSERT OR IGNORE INTO users (name, password_hash, topics, created_at) VALUES (?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO users (name, password_hash, topics, created_at) VALUES (?, ?, ?, ?)',
+      )
       .run(name, hash, JSON.stringify(topics), Date.now());
     if (info.changes === 0) throw new AccountExistsError(`user ${name} already exists`);
   }
 
   listUsers(): AccountSummary[] {
-    return (this.db.prepare('SELECT name, topics, created_at FROM users ORDER BY name').all() as AccountRow[]).map(summary);
+    return (
+      this.db
+        .prepare('SELECT name, topics, created_at FROM users ORDER BY name')
+        .all() as AccountRow[]
+    ).map(summary);
   }
 
   /** Removes the user and every session token it holds. */
@@ -63,9 +72,9 @@ export class Accounts {
 
   /** Checks the password (always spending one scrypt) and, if right, mints a session token. */
   async login(name: string, password: string): Promise<{ token: string; topics: string[] } | null> {
-    const row = this.db.prepare('SELECT password_hash, topics FROM users WHERE name = ?').get(name) as
-      | { password_hash: string; topics: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT password_hash, topics FROM users WHERE name = ?')
+      .get(name) as { password_hash: string; topics: string } | undefined;
     const ok = await verifyPassword(password, row?.password_hash);
     if (!ok || !row) return null;
     const token = newToken();
@@ -92,7 +101,9 @@ export class Accounts {
 
   listPublishers(): AccountSummary[] {
     return (
-      this.db.prepare('SELECT name, topics, created_at FROM publishers ORDER BY name').all() as AccountRow[]
+      this.db
+        .prepare('SELECT name, topics, created_at FROM publishers ORDER BY name')
+        .all() as AccountRow[]
     ).map(summary);
   }
 

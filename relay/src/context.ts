@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { RelayConfig } from './config';
+import type { Fanout } from './fanout';
+import type { FailureLimiter, TokenBuckets } from './limiter';
+import type { Metrics } from './metrics';
+import type { Publishing } from './publish';
+import type { Accounts } from './store/accounts';
+import type { EventLog } from './store/log';
+
+/** What request handlers share: built once by createRelay. */
+export interface RelayContext {
+  config: RelayConfig;
+  log: EventLog;
+  accounts: Accounts;
+  fanout: Fanout;
+  publishing: Publishing;
+  metrics: Metrics;
+  logger: Logger;
+  loginFailures: { byUser: FailureLimiter; byAddress: FailureLimiter };
+  connectBuckets: TokenBuckets;
+  originAllowed: (origin: string) => boolean;
+  nextConnectionId: () => number;
+  shuttingDown: () => boolean;
+}

@@ -1,0 +1,53 @@
+import { CLOSE, loginRequestSchema } from '@herald/shared';
+import express, { Router } from 'express';
+import type { RelayContext } from '../context';
+import { HttpError } from '../errors';
+import { requirePrincipal } from '../http-auth';
+
+export function sessionRoutes(ctx: RelayContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '16kb' });
+
+  router.post('/v1/login', json, async (req, res) => {
+    const body = loginRequestSchema.safeParse(req.body);
+    if (!body.success) {
+      throw new HttpError('invalid_request', 'expected {username, password}', {
+        issues: body.error.issues,
+      });
+    }
+    const { username, password } = body.data;
+    const userKey = `user:${username}`;
+    const addressKey = `addr:${req.ip ?? 'unknown'}`;
+    const { byUser, byAddress } = ctx.loginFailures;
+    const wait = Math.max(byUser.retryAfter(userKey), byAddress.retryAfter(addressKey));
+    if (wait > 0) {
+      throw new HttpError('too_many_attempts', `too many failed sign-ins; try again in ${wait} s`, {
+        retryAfterSeconds: wait,
+      });
+    }
+    const session = await ctx.accounts.login(username, password);
+    if (!session) {
+      byUser.fail(userKey);
+      byAddress.fail(addressKey);
+      ctx.logger.warn({ user: username, address: req.ip }, 'sign-in failed');
+      throw new HttpError('invalid_credentials', 'wrong username or password');
+    }
+    byUser.clear(userKey);
+    ctx.logger.info({ user: username, address: req.ip }, 'signed in');
+    res.json({ token: session.token, user: { name: username, topics: session.topics } });
+  });
+
+  router.post('/v1/logout', (req, res) => {
+    const principal = requirePrincipal(req, ctx.accounts, 'session');
+    ctx.accounts.revoke(principal.tokenHash);
+    const closed = ctx.fanout.closeWhere(
+      (sub) => sub.reader.tokenHash === principal.tokenHash,
+      CLOSE.UNAUTHORIZED,
+      'signed out',
+    );
+    ctx.logger.info({ user: principal.name, closed }, 'signed out');
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,188 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CLOSE, clientMessageSchema, type ServerMessage } from '@herald/shared';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { RelayContext } from './context';
+import { resumePoint } from './resume';
+import { WsSink } from './sinks';
+import { Subscriber } from './subscriber';
+
+interface Conn {
+  id: number;
+  ws: WebSocket;
+  address: string;
+  opened: number;
+  alive: boolean;
+  sub?: Subscriber;
+  user?: string;
+}
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0]!.trim();
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** `GET /v1/ws`: hello, welcome, replay, live; heartbeats and pings keep both ends honest. */
+export function attachWebSockets(server: Server, ctx: RelayContext) {
+  // Compression stays off: it fragments memory at scale and would break pre-framed writes.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    perMessageDeflate: false,
+  });
+  const conns = new Set<Conn>();
+
+  const send = (conn: Conn, msg: ServerMessage) => conn.ws.send(JSON.stringify(msg));
+
+  function close(conn: Conn, code: number, reason: string) {
+    if (code >= 4000) ctx.metrics.rejected.inc({ code: String(code) });
+    if (conn.sub) ctx.fanout.detach(conn.sub);
+    conn.ws.close(code, reason);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://relay').pathname;
+    if (path !== '/v1/ws' || ctx.shuttingDown()) {
+      const status = path !== '/v1/ws' ? '404 Not Found' : '503 Service Unavailable';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+  });
+
+  function onConnection(ws: WebSocket, req: IncomingMessage) {
+    const conn: Conn = {
+      id: ctx.nextConnectionId(),
+      ws,
+      address: clientAddress(req, ctx.config.trustProxy),
+      opened: Date.now(),
+      alive: true,
+    };
+    conns.add(conn);
+    let helloTimer: NodeJS.Timeout | undefined;
+    ctx.metrics.connections.inc({ transport: 'ws' });
+    ws.on('close', (code, reason) => {
+      conns.delete(conn);
+      if (conn.sub) ctx.fanout.detach(conn.sub);
+      clearTimeout(helloTimer);
+      ctx.metrics.connections.dec({ transport: 'ws' });
+      ctx.logger.info(
+        {
+          conn: conn.id,
+          transport: 'ws',
+          user: conn.user,
+          address: conn.address,
+          code,
+          reason: reason.toString(),
+          ms: Date.now() - conn.opened,
+        },
+        'connection close',
+      );
+    });
+    ws.on('error', (err) => ctx.logger.debug({ conn: conn.id, err: err.message }, 'socket error'));
+    ws.on('pong', () => (conn.alive = true));
+
+    const origin = req.headers.origin;
+    // Non-browser clients send no Origin; browsers always do, and web pages must not get in.
+    if (origin !== undefined && !ctx.originAllowed(origin)) {
+      return close(conn, CLOSE.ORIGIN_FORBIDDEN, 'origin not allowed');
+    }
+    if (!ctx.connectBuckets.take(conn.address)) {
+      return close(conn, CLOSE.RATE_LIMITED, 'too many connections: back off and retry');
+    }
+    helloTimer = setTimeout(
+      () => close(conn, CLOSE.HELLO_TIMEOUT, 'no hello in time'),
+      ctx.config.helloTimeoutMs,
+    );
+
+    ws.on('message', (data, isBinary) => {
+      conn.alive = true;
+      let raw: unknown;
+      try {
+        raw = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        raw = undefined;
+      }
+      const parsed = clientMessageSchema.safeParse(raw);
+      if (!parsed.success) return close(conn, CLOSE.MALFORMED, 'malformed message');
+      const msg = parsed.data;
+      if (msg.type === 'ping')
+        return send(conn, { type: 'pong', ...(msg.id !== undefined && { id: msg.id }) });
+      if (msg.type === 'hello') {
+        if (conn.sub) return close(conn, CLOSE.MALFORMED, 'hello sent twice');
+        clearTimeout(helloTimer);
+        return void hello(conn, msg.token, msg.since, msg.epoch, msg.kinds);
+      }
+      if (!conn.sub) return close(conn, CLOSE.MALFORMED, 'hello must come first');
+      conn.sub.filter.setKinds(msg.kinds ?? undefined);
+      send(conn, { type: 'subscribed', kinds: msg.kinds });
+    });
+  }
+
+  async function hello(
+    conn: Conn,
+    token: string,
+    since?: number,
+    epoch?: string,
+    kinds?: string[],
+  ) {
+    const principal = ctx.accounts.authenticate(token);
+    if (!principal || principal.kind !== 'session') {
+      return close(conn, CLOSE.UNAUTHORIZED, 'invalid or revoked token');
+    }
+    const point = resumePoint(ctx.log, since, epoch);
+    if (point.gap) ctx.metrics.resumeGaps.inc();
+    conn.user = principal.name;
+    send(conn, {
+      type: 'welcome',
+      head: ctx.log.head(),
+      epoch: ctx.log.epoch,
+      resumed: point.resumed,
+      gap: point.gap,
+      user: { name: principal.name, topics: principal.topics },
+      heartbeat: ctx.config.heartbeatSeconds,
+    });
+    const reader = {
+      name: principal.name,
+      topics: principal.topics,
+      tokenHash: principal.tokenHash,
+      address: conn.address,
+    };
+    conn.sub = new Subscriber(reader, new WsSink(conn.ws), point.after, kinds);
+    ctx.logger.info(
+      {
+        conn: conn.id,
+        transport: 'ws',
+        user: principal.name,
+        address: conn.address,
+        since,
+        ...point,
+      },
+      'connection open',
+    );
+    await ctx.fanout.attach(conn.sub);
+  }
+
+  return {
+    /** Pings every socket; one that did not answer the last ping is dead and is dropped. */
+    beat() {
+      for (const conn of conns) {
+        if (!conn.alive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+    },
+    /** Stops accepting and closes every socket with `code` (1001 on shutdown). */
+    async close(code: number, reason: string) {
+      for (const conn of conns) close(conn, code, reason);
+      const deadline = Date.now() + 2000;
+      while (conns.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const conn of conns) conn.ws.terminate();
+      wss.close();
+    },
+  };
+}
