@@ -1,0 +1,156 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { PublishEvent, PublishResponse } from '@herald/shared';
+
+const BIN = fileURLToPath(new URL('../bin/herald-relay.js', import.meta.url));
+
+export interface RelayProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Every JSON log line the relay printed, across restarts. */
+  logs: Record<string, unknown>[];
+  addUser(name: string, password: string, topics: string[]): Promise<void>;
+  addPublisher(name: string, topics: string[]): Promise<string>;
+  login(name: string, password: string): Promise<string>;
+  publish(token: string, events: PublishEvent | PublishEvent[]): Promise<PublishResponse>;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit: nothing gets to flush or say goodbye. */
+  kill9(): Promise<void>;
+  /** Starts again on the same port and data dir. */
+  restart(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  dataDir?: string;
+  port?: number;
+}
+
+/** Runs the CLI against a data dir, e.g. `user add`; resolves with stdout. */
+export function cli(
+  dataDir: string,
+  args: string[],
+  input?: string,
+  env: Record<string, string> = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, ...env, HERALD_DATA_DIR: dataDir } },
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+/** Spawns the real, built relay (`herald-relay serve`) on a random port with a temp data dir. */
+export async function startRelay(options: StartOptions = {}): Promise<RelayProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-relay-'));
+  const logs: Record<string, unknown>[] = [];
+  let child: ChildProcess;
+  let port = options.port ?? 0;
+
+  const launch = () =>
+    new Promise<number>((resolve, reject) => {
+      child = spawn(process.execPath, [BIN, 'serve'], {
+        env: {
+          ...process.env,
+          HERALD_HOST: '127.0.0.1',
+          HERALD_LOG_LEVEL: 'info',
+          ...options.env,
+          HERALD_PORT: String(port),
+          HERALD_DATA_DIR: dataDir,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        let entry: Record<string, unknown>;
+        try {
+          entry = JSON.parse(line);
+        } catch {
+          return;
+        }
+        logs.push(entry);
+        if (entry.msg === 'listening') resolve(entry.port as number);
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`relay exited (${code}) before listening: ${stderr}`)),
+      );
+    });
+
+  port = await launch();
+  const url = `http://127.0.0.1:${port}`;
+  const exited = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+      else child.once('exit', (code) => resolve(code));
+    });
+
+  return {
+    url,
+    port,
+    dataDir,
+    logs,
+    addUser: async (name, password, topics) => {
+      await cli(
+        dataDir,
+        ['user', 'add', name, '--topics', topics.join(','), '--password-stdin'],
+        password,
+      );
+    },
+    addPublisher: async (name, topics) =>
+      (await cli(dataDir, ['publisher', 'add', name, '--topics', topics.join(',')])).trim(),
+    login: async (name, password) => {
+      const res = await fetch(`${url}/v1/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: name, password }),
+      });
+      if (res.status !== 200) throw new Error(`login ${name}: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+    publish: async (token, events) => {
+      const res = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(events),
+      });
+      if (res.status !== 202) throw new Error(`publish: ${res.status} ${await res.text()}`);
+      return (await res.json()) as PublishResponse;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited();
+    },
+    kill9: async () => {
+      child.kill('SIGKILL');
+      await exited();
+    },
+    restart: async () => {
+      await launch();
+    },
+  };
+}
+
+let counter = 0;
+/** A valid event with a unique id; override what the test cares about. */
+export function event(overrides: Partial<PublishEvent> = {}): PublishEvent {
+  counter += 1;
+  return {
+    id: `test-${process.pid}-${counter}`,
+    topic: 'tickets',
+    kind: 'ticket.status_changed',
+    title: `Event ${counter}`,
+    ...overrides,
+  };
+}

@@ -1,0 +1,100 @@
+import { serverMessageSchema, type ServerMessage, type HeraldEvent } from '@herald/shared';
+import WebSocket from 'ws';
+
+export interface TestClient {
+  ws: WebSocket;
+  messages: ServerMessage[];
+  /** Resolves with the next message of this type (already received ones count, in order). */
+  next<T extends ServerMessage['type']>(
+    type: T,
+    timeoutMs?: number,
+  ): Promise<Extract<ServerMessage, { type: T }>>;
+  /** Resolves once `count` events have arrived; returns all events so far. */
+  events(count: number, timeoutMs?: number): Promise<HeraldEvent[]>;
+  closed: Promise<{ code: number; reason: string }>;
+  send(msg: unknown): void;
+}
+
+/** A WebSocket client that records every frame, schema-checked. */
+export function connect(url: string, options: { origin?: string } = {}): Promise<TestClient> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + '/v1/ws', {
+    ...(options.origin && { origin: options.origin }),
+  });
+  const messages: ServerMessage[] = [];
+  const waiters = new Set<() => void>();
+  const cursor = new Map<string, number>();
+  ws.on('message', (data) => {
+    messages.push(serverMessageSchema.parse(JSON.parse(data.toString())));
+    for (const w of waiters) w();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => {
+      resolve({ code, reason: reason.toString() });
+      for (const w of waiters) w();
+    }),
+  );
+  const waitFor = <R>(check: () => R | undefined, what: string, timeoutMs = 5000) =>
+    new Promise<R>((resolve, reject) => {
+      const tryNow = () => {
+        const r = check();
+        if (r === undefined) return false;
+        waiters.delete(tryNow);
+        clearTimeout(timer);
+        resolve(r);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(tryNow);
+        reject(
+          new Error(
+            `timed out waiting for ${what}; got ${JSON.stringify(messages.map((m) => m.type))}`,
+          ),
+        );
+      }, timeoutMs);
+      if (!tryNow()) waiters.add(tryNow);
+    });
+
+  const client: TestClient = {
+    ws,
+    messages,
+    closed,
+    send: (msg) => ws.send(JSON.stringify(msg)),
+    next: (type, timeoutMs) =>
+      waitFor(
+        () => {
+          const from = cursor.get(type) ?? 0;
+          const i = messages.findIndex((m, idx) => idx >= from && m.type === type);
+          if (i < 0) return undefined;
+          cursor.set(type, i + 1);
+          return messages[i] as Extract<ServerMessage, { type: typeof type }>;
+        },
+        `a ${type} frame`,
+        timeoutMs,
+      ),
+    events: (count, timeoutMs) =>
+      waitFor(
+        () => {
+          const evs = messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+          return evs.length >= count ? evs : undefined;
+        },
+        `${count} events`,
+        timeoutMs,
+      ),
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(client));
+    ws.once('error', reject);
+  });
+}
+
+/** Connects and says hello; resolves after the welcome. */
+export async function subscribe(
+  url: string,
+  hello: Record<string, unknown>,
+  options: { origin?: string } = {},
+) {
+  const client = await connect(url, options);
+  client.send({ type: 'hello', ...hello });
+  const welcome = await client.next('welcome');
+  return { client, welcome };
+}
