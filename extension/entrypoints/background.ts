@@ -1,4 +1,20 @@
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { createWorker } from '../utils/worker';
+
 export default defineBackground(() => {
-  console.log('x');
+  const worker = createWorker();
+  // MV3: every listener is registered synchronously on each start, before any await, so the event
+  // that woke the worker (a click, an alarm, a message) is delivered to it.
+  browser.runtime.onMessage.addListener((message, sender) => {
+    if (sender.id !== browser.runtime.id) return undefined;
+    return worker.handleMessage(message);
+  });
+  browser.notifications.onClicked.addListener((id) => void worker.onNotificationClicked(id));
+  browser.alarms.onAlarm.addListener((alarm) => void worker.onAlarm(alarm.name));
+  browser.runtime.onStartup.addListener(() => void worker.wake());
+  browser.runtime.onInstalled.addListener(() => void worker.wake());
+  browser.storage.onChanged.addListener((changes, area) => worker.onStorageChanged(changes, area));
+  globalThis.addEventListener('online', () => worker.online());
+  void worker.wake();
 });

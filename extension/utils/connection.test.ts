@@ -79,6 +79,18 @@ describe('connecting', () => {
     expect(t.conn.snapshot.user).toBe('ada');
   });
 
+  it('first sign-in starts at the head and remembers it, so a restart resumes from there', async () => {
+    const t = setup();
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    expect(t.io.last().sent[0]).not.toHaveProperty('since');
+    t.io.last().receive(welcome(12));
+    await settle();
+    expect(t.store.cursor).toEqual({ since: 12, epoch: 'e1' });
+    expect(t.deps.onReplayDone).toHaveBeenCalledTimes(1);
+  });
+
   it('stays signed out without a token', async () => {
     const t = setup();
     t.store.auth = undefined;

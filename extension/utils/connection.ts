@@ -234,9 +234,12 @@ export class Connection {
         this.attempt = 0;
         this.welcomed = true;
         this.head = msg.head;
-        if (this.cursor && this.cursor.epoch !== msg.epoch) this.deps.onNewEpoch();
         if (!this.cursor || this.cursor.epoch !== msg.epoch) {
-          this.cursor = { since: 0, epoch: msg.epoch };
+          // First sign-in: the relay sends only what comes next. A new log: it replays all of it.
+          if (this.cursor) this.deps.onNewEpoch();
+          const cursor = { since: this.cursor ? 0 : msg.head, epoch: msg.epoch };
+          this.cursor = cursor;
+          this.enqueue(() => this.deps.saveCursor(cursor));
         }
         this.replaying = this.cursor.since < msg.head;
         this.emit({ state: 'connected', head: msg.head, user: auth.user.name });

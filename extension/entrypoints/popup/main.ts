@@ -1,1 +1,146 @@
-document.title = 'Herald';
+import { browser } from 'wxt/browser';
+import { describeDetail, describeError, describeState } from '../../utils/messages';
+import { isMuted } from '../../utils/mute';
+import { getPrefs, setPrefs } from '../../utils/prefs';
+import { ask } from '../../utils/runtime-messages';
+import { getLocal, type ConnectionSnapshot } from '../../utils/storage';
+import { canReadTabs } from '../../utils/open-url';
+import { buildToggles, renderRecent, syncToggles } from './render';
+
+function byId<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`popup markup lacks #${id}`);
+  return node as T;
+}
+
+const ui = {
+  status: byId('status'),
+  detail: byId('detail'),
+  alert: byId('alert'),
+  signOut: byId<HTMLButtonElement>('sign-out'),
+  signedOut: byId('signed-out'),
+  signedIn: byId('signed-in'),
+  form: byId<HTMLFormElement>('sign-in'),
+  relayUrl: byId<HTMLInputElement>('relay-url'),
+  username: byId<HTMLInputElement>('username'),
+  password: byId<HTMLInputElement>('password'),
+  submit: byId<HTMLButtonElement>('sign-in-button'),
+  recent: byId<HTMLUListElement>('recent'),
+  empty: byId('empty'),
+  markAllRead: byId<HTMLButtonElement>('mark-all-read'),
+  muteState: byId('mute-state'),
+  toggles: byId('toggles'),
+  focusTabs: byId<HTMLInputElement>('focus-tabs'),
+};
+
+let snapshot: ConnectionSnapshot = { state: 'signed_out' };
+let signedIn: boolean | undefined;
+
+function showError(text: string): void {
+  ui.alert.textContent = text;
+}
+
+function renderStatus(): void {
+  const now = Date.now();
+  const words = describeState(snapshot, now);
+  if (ui.status.textContent !== words) ui.status.textContent = words;
+  ui.status.dataset['state'] = snapshot.state;
+  const detail = describeDetail(snapshot, now);
+  if (ui.detail.textContent !== detail) ui.detail.textContent = detail;
+}
+
+async function render(): Promise<void> {
+  const [auth, connection, recent, muteUntil, prefs, relayUrl] = await Promise.all([
+    getLocal('auth'),
+    getLocal('connection'),
+    getLocal('recent'),
+    getLocal('muteUntil'),
+    getPrefs(),
+    getLocal('relayUrl'),
+  ]);
+  const nowSignedIn = auth !== undefined;
+  snapshot = nowSignedIn || connection.state === 'revoked' ? connection : { state: 'signed_out' };
+  renderStatus();
+  if (signedIn !== nowSignedIn) {
+    signedIn = nowSignedIn;
+    ui.signedOut.hidden = nowSignedIn;
+    ui.signedIn.hidden = !nowSignedIn;
+    ui.signOut.hidden = !nowSignedIn;
+    if (!nowSignedIn) {
+      if (!ui.relayUrl.value) ui.relayUrl.value = relayUrl ?? '';
+      (ui.relayUrl.value ? ui.username : ui.relayUrl).focus();
+    }
+  }
+  if (!nowSignedIn && connection.state === 'revoked' && !ui.alert.textContent) {
+    showError(describeError('unauthorized'));
+  }
+  renderRecent(ui.recent, recent);
+  ui.empty.hidden = recent.length > 0;
+  ui.markAllRead.hidden = !recent.some((i) => !i.read);
+  ui.muteState.textContent = isMuted(muteUntil, Date.now())
+    ? `Toasts are muted until ${new Date(muteUntil).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })}. Events still arrive here.`
+    : 'Toasts are on.';
+  syncToggles(ui.toggles, prefs);
+  ui.focusTabs.checked = await canReadTabs();
+}
+
+ui.form.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void (async () => {
+    showError('');
+    ui.submit.disabled = true;
+    ui.submit.textContent = 'Signing in…';
+    const reply = await ask({
+      type: 'signIn',
+      relayUrl: ui.relayUrl.value,
+      username: ui.username.value,
+      password: ui.password.value,
+    });
+    ui.submit.disabled = false;
+    ui.submit.textContent = 'Sign in';
+    if (reply.ok) {
+      ui.password.value = '';
+      await render();
+      return;
+    }
+    showError(describeError(reply.code, { n: reply.retryAfter }));
+    (reply.code === 'invalid_url' ? ui.relayUrl : ui.password).focus();
+  })();
+});
+
+ui.signOut.addEventListener('click', () => {
+  showError('');
+  void ask({ type: 'signOut' }).then(render);
+});
+
+ui.recent.addEventListener('click', (ev) => {
+  const li = (ev.target as HTMLElement).closest('li');
+  const tag = li?.dataset['tag'];
+  if (tag !== undefined) void ask({ type: 'open', tag });
+});
+
+ui.markAllRead.addEventListener('click', () => void ask({ type: 'markAllRead' }));
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-mute]')) {
+  button.addEventListener('click', () => {
+    const choice = button.dataset['mute'] as 'hour' | 'tomorrow' | 'off';
+    void ask({ type: 'mute', choice });
+  });
+}
+
+buildToggles(ui.toggles, (key, on) => {
+  void getPrefs().then((prefs) => setPrefs({ ...prefs, [key]: on }));
+});
+
+ui.focusTabs.addEventListener('change', () => {
+  // Asked for here, inside the click, because browsers grant optional permissions only then.
+  const want = ui.focusTabs.checked;
+  const change = want
+    ? browser.permissions.request({ permissions: ['tabs'] })
+    : browser.permissions.remove({ permissions: ['tabs'] });
+  void change.catch(() => false).then(render);
+});
+
+browser.storage.onChanged.addListener(() => void render());
+setInterval(renderStatus, 1000);
+void render();

@@ -1,0 +1,78 @@
+import { errorBodySchema, loginResponseSchema, type User } from '@herald/shared';
+
+export type LoginResult =
+  | { ok: true; relayUrl: string; token: string; user: User }
+  | { ok: false; code: string; retryAfter?: number };
+
+/** `http(s)://host[:port][/prefix]` without a trailing slash, or undefined if it is not one. */
+export function normalizeRelayUrl(input: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password) return undefined;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** `POST /v1/login`; every failure comes back as a code for messages.ts, never as a throw. */
+export async function login(
+  relayUrlInput: string,
+  username: string,
+  password: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<LoginResult> {
+  const relayUrl = normalizeRelayUrl(relayUrlInput);
+  if (!relayUrl) return { ok: false, code: 'invalid_url' };
+  let res: Response;
+  try {
+    res = await fetchFn(`${relayUrl}/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+      credentials: 'omit',
+    });
+  } catch {
+    return { ok: false, code: 'unreachable' };
+  }
+  const body: unknown = await res.json().catch(() => undefined);
+  if (res.ok) {
+    const parsed = loginResponseSchema.safeParse(body);
+    if (!parsed.success) return { ok: false, code: 'unexpected_response' };
+    return { ok: true, relayUrl, token: parsed.data.token, user: parsed.data.user };
+  }
+  const error = errorBodySchema.safeParse(body);
+  const code = error.success
+    ? error.data.error.code
+    : res.status === 401
+      ? 'invalid_credentials'
+      : 'unexpected_response';
+  if (res.status === 429) {
+    const retryAfter = Number(res.headers.get('retry-after'));
+    return {
+      ok: false,
+      code: 'too_many_attempts',
+      retryAfter: Number.isFinite(retryAfter) ? retryAfter : undefined,
+    };
+  }
+  return { ok: false, code };
+}
+
+/** `POST /v1/logout`: best effort, the local token is forgotten whatever the relay says. */
+export async function logout(
+  relayUrl: string,
+  token: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<void> {
+  try {
+    await fetchFn(`${relayUrl}/v1/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      credentials: 'omit',
+    });
+  } catch {
+    // Offline: the token stays valid on the relay until it expires or an admin removes it.
+  }
+}

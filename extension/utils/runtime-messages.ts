@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { browser } from 'wxt/browser';
+
+/** What the popup (or options page) asks the background worker to do. */
+export const requestSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('signIn'),
+    relayUrl: z.string().max(2000),
+    username: z.string().max(100),
+    password: z.string().max(1000),
+  }),
+  z.object({ type: z.literal('signOut') }),
+  /** Same as clicking the toast with this tag: open its page, clear the toast, mark it read. */
+  z.object({ type: z.literal('open'), tag: z.string().max(200) }),
+  z.object({ type: z.literal('markAllRead') }),
+  z.object({ type: z.literal('mute'), choice: z.enum(['hour', 'tomorrow', 'off']) }),
+  /** Skip the rest of the backoff wait. */
+  z.object({ type: z.literal('reconnect') }),
+]);
+export type Request = z.infer<typeof requestSchema>;
+
+export const replySchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), code: z.string(), retryAfter: z.number().optional() }),
+]);
+export type Reply = z.infer<typeof replySchema>;
+
+/** Sends a request to the worker; a missing or malformed reply becomes an error code. */
+export async function ask(request: Request): Promise<Reply> {
+  try {
+    const parsed = replySchema.safeParse(await browser.runtime.sendMessage(request));
+    return parsed.success ? parsed.data : { ok: false, code: 'unexpected_response' };
+  } catch {
+    return { ok: false, code: 'worker_unavailable' };
+  }
+}

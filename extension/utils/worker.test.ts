@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { DEFAULT_PREFS, setPrefs } from './prefs';
+import { getLocal } from './storage';
+import { proposed } from './test-events';
+import { sockets } from './test-socket';
+import { WATCHDOG_ALARM, createWorker } from './worker';
+
+const user = { name: 'ada', topics: ['**'] };
+
+function setup() {
+  const io = sockets();
+  const fetchFn = vi.fn(async (url: string | URL | Request) =>
+    String(url).endsWith('/v1/login')
+      ? new Response(JSON.stringify({ token: 'secret-token', user }), { status: 200 })
+      : new Response(null, { status: 204 }),
+  );
+  const worker = createWorker({
+    createSocket: io.create,
+    fetchFn: fetchFn as typeof fetch,
+    random: () => 0,
+  });
+  return { worker, io, fetchFn };
+}
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  vi.useFakeTimers();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('worker', () => {
+  it('signs in from a message, keeps the token in storage.local only, and raises a sticky toast', async () => {
+    const { worker, io } = setup();
+    const reply = await worker.handleMessage({
+      type: 'signIn',
+      relayUrl: 'http://127.0.0.1:8787',
+      username: 'ada',
+      password: 'pw',
+    });
+    expect(reply).toEqual({ ok: true });
+    expect((await getLocal('auth'))?.token).toBe('secret-token');
+    expect(JSON.stringify(await fakeBrowser.storage.sync.get())).not.toContain('secret-token');
+    await settle();
+    const s = io.last();
+    s.open();
+    expect(s.sent[0]).toMatchObject({ type: 'hello', token: 'secret-token' });
+    s.receive({
+      type: 'welcome',
+      head: 0,
+      epoch: 'e',
+      resumed: false,
+      gap: false,
+      user,
+      heartbeat: 20,
+    });
+    s.receive({ type: 'event', event: proposed(1, 'T-1') });
+    await settle();
+    expect(await fakeBrowser.notifications.getAll()).toHaveProperty('ticket:T-1');
+    expect((await getLocal('connection')).state).toBe('connected');
+    expect(await getLocal('cursor')).toEqual({ since: 1, epoch: 'e' });
+  });
+
+  it('a changed toggle is sent to the relay as subscribe', async () => {
+    const { worker, io } = setup();
+    await worker.handleMessage({
+      type: 'signIn',
+      relayUrl: 'http://r',
+      username: 'a',
+      password: 'b',
+    });
+    await settle();
+    io.last().open();
+    io.last().receive({
+      type: 'welcome',
+      head: 0,
+      epoch: 'e',
+      resumed: false,
+      gap: false,
+      user,
+      heartbeat: 20,
+    });
+    fakeBrowser.storage.onChanged.addListener((changes, area) =>
+      worker.onStorageChanged(changes, area),
+    );
+    await setPrefs({ ...DEFAULT_PREFS, messages: true });
+    expect(io.last().sent.at(-1)).toEqual({ type: 'subscribe', kinds: ['*', '!agent.lifecycle'] });
+  });
+
+  it('sign-out calls /v1/logout with the token and forgets it', async () => {
+    const { worker, fetchFn } = setup();
+    await worker.handleMessage({
+      type: 'signIn',
+      relayUrl: 'http://r',
+      username: 'a',
+      password: 'b',
+    });
+    expect(await worker.handleMessage({ type: 'signOut' })).toEqual({ ok: true });
+    expect(fetchFn).toHaveBeenLastCalledWith('http://r/v1/logout', expect.anything());
+    expect(await getLocal('auth')).toBeUndefined();
+    expect((await getLocal('connection')).state).toBe('signed_out');
+  });
+
+  it('rejects messages that are not requests', async () => {
+    const { worker } = setup();
+    expect(await worker.handleMessage({ type: 'eval', code: '1' })).toEqual({
+      ok: false,
+      code: 'invalid_request',
+    });
+  });
+
+  it('creates the watchdog alarm once and does not postpone it on later wake-ups', async () => {
+    const { worker } = setup();
+    await worker.wake();
+    const first = await fakeBrowser.alarms.get(WATCHDOG_ALARM);
+    expect(first?.periodInMinutes).toBe(1);
+    await vi.advanceTimersByTimeAsync(30_000);
+    await worker.wake();
+    expect((await fakeBrowser.alarms.get(WATCHDOG_ALARM))?.scheduledTime).toBe(
+      first?.scheduledTime,
+    );
+  });
+
+  it('after a worker restart it resumes from the persisted seq', async () => {
+    const first = setup();
+    await first.worker.handleMessage({
+      type: 'signIn',
+      relayUrl: 'http://r',
+      username: 'a',
+      password: 'b',
+    });
+    await settle();
+    first.io.last().open();
+    first.io
+      .last()
+      .receive({
+        type: 'welcome',
+        head: 4,
+        epoch: 'e',
+        resumed: false,
+        gap: false,
+        user,
+        heartbeat: 20,
+      });
+    first.io.last().receive({ type: 'event', event: proposed(5, 'T-5') });
+    await settle();
+    first.worker.connection.stop();
+    const second = setup();
+    await second.worker.wake();
+    await settle();
+    second.io.last().open();
+    expect(second.io.last().sent[0]).toMatchObject({ type: 'hello', since: 5, epoch: 'e' });
+  });
+});
