@@ -6,7 +6,7 @@ import { nowMicros } from './ipc';
  * (Herald's `{type:"event",event:{…}}` envelope) is about 300 bytes; `data.t0` is the publisher's
  * monotonic clock (µs) taken just before the HTTP request, which the sampling clients subtract.
  */
-const BODY = 'Status changed to Waiting for customer.';
+const BODY = 'Now waiting for customer.';
 
 let counter = 0;
 const runId = Math.random().toString(36).slice(2, 8);
@@ -20,9 +20,8 @@ export function makeEvents(n: number): PublishEvent[] {
       id: `b-${runId}-${counter}`,
       topic: 'bench/tickets',
       kind: 'ticket.status_changed',
-      title: `Ticket T-${counter % 100000} is waiting for you`,
+      title: `T-${counter % 100000} is waiting for you`,
       body: BODY,
-      source: 'bench',
       data: { t0 },
     });
   }
