@@ -133,17 +133,15 @@ describe('worker', () => {
     });
     await settle();
     first.io.last().open();
-    first.io
-      .last()
-      .receive({
-        type: 'welcome',
-        head: 4,
-        epoch: 'e',
-        resumed: false,
-        gap: false,
-        user,
-        heartbeat: 20,
-      });
+    first.io.last().receive({
+      type: 'welcome',
+      head: 4,
+      epoch: 'e',
+      resumed: false,
+      gap: false,
+      user,
+      heartbeat: 20,
+    });
     first.io.last().receive({ type: 'event', event: proposed(5, 'T-5') });
     await settle();
     first.worker.connection.stop();
