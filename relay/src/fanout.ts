@@ -103,7 +103,12 @@ export class Fanout {
     this.queuedEvents += events;
     sub.queue.push(bytes);
     sub.queuedBytes += bytes.length;
-    if (sub.queuedBytes + sub.sink.buffered() > this.maxBufferedBytes) {
+    // Cut on what the peer has not taken from earlier writes; this turn's burst may be larger
+    // than the bound (a 500-event batch), within a hard cap that still bounds memory.
+    if (
+      sub.sink.buffered() > this.maxBufferedBytes ||
+      sub.queuedBytes > 8 * this.maxBufferedBytes
+    ) {
       this.cut(sub);
       return;
     }
