@@ -115,8 +115,8 @@ describe('worker', () => {
     const { worker } = setup();
     await worker.wake();
     const first = await fakeBrowser.alarms.get(WATCHDOG_ALARM);
-    expect(first?.periodInMinutes).toBe(1);
-    await vi.advanceTimersByTimeAsync(30_000);
+    expect(first?.periodInMinutes).toBe(0.5);
+    await vi.advanceTimersByTimeAsync(20_000);
     await worker.wake();
     expect((await fakeBrowser.alarms.get(WATCHDOG_ALARM))?.scheduledTime).toBe(
       first?.scheduledTime,

@@ -41,8 +41,9 @@ export function createWorker(options: WorkerOptions = {}) {
   /** Every wake-up (install, browser start, alarm, message): make sure we are listening. */
   async function wake(): Promise<void> {
     if (!(await browser.alarms.get(WATCHDOG_ALARM))) {
-      // Only when absent: creating it again would push its next run further away.
-      await browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 1 });
+      // Only when absent: creating it again would push its next run further away. 30 s is the
+      // shortest period Chrome allows, and about when it stops an idle worker.
+      await browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 0.5 });
     }
     await showBadge(await getLocal('recent'));
     connection.ensure();

@@ -143,4 +143,8 @@ ui.focusTabs.addEventListener('change', () => {
 
 browser.storage.onChanged.addListener(() => void render());
 setInterval(renderStatus, 1000);
-void render();
+void render().then(() => {
+  // Someone is looking: a worker the browser stopped wakes up, one waiting out a long backoff
+  // tries now (a connected one ignores this).
+  if (signedIn) void ask({ type: 'reconnect' });
+});
