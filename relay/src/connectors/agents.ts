@@ -14,7 +14,7 @@ import { contentId } from './content-id';
 import { readHttpStream } from './http-stream';
 import { SerialPublisher } from './publisher';
 import { ConnectorStats } from './stats';
-import { supervise } from './supervise';
+import { supervisedConnector } from './supervise';
 import type { Connector, ConnectorContext } from './types';
 
 export const agentsConfigSchema = z
@@ -57,8 +57,6 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
   const memory: AgentsMemory = { questions: new Map(), transients: new Map() };
   const seen = new Map<number, string>();
   let lastSeq = 0;
-  let controller: AbortController | null = null;
-  let running: Promise<void> | null = null;
 
   const skip = (reason: string) => {
     stats.skipped();
@@ -133,24 +131,11 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
     });
   };
 
-  return {
-    name: cfg.name,
-    start() {
-      if (controller) return;
-      controller = new AbortController();
-      running = supervise({
-        log,
-        stats,
-        reconnect: cfg.reconnect,
-        signal: controller.signal,
-        connect,
-      });
-    },
-    async stop() {
-      controller?.abort();
-      await running;
-      await publisher.idle();
-    },
-    status: () => stats.status(),
-  };
+  return supervisedConnector(cfg.name, {
+    log,
+    stats,
+    publisher,
+    reconnect: cfg.reconnect,
+    connect,
+  });
 }

@@ -1,13 +1,24 @@
 import { z } from 'zod';
 import { agentsConfigSchema, createAgentsConnector } from './agents';
+import { readCredential, type CredentialRef } from './config-common';
+import { createJsonRpcConnector, jsonrpcConfigSchema } from './jsonrpc';
 import { createTicketsConnector, ticketsConfigSchema } from './tickets';
 import type { Connector, ConnectorContext } from './types';
+import { createWebhookConnector, webhookConfigSchema } from './webhook';
 
 export type { Connector, ConnectorContext, ConnectorStatus } from './types';
+export { signWebhook } from './webhook-signature';
 
 /** The `connectors` array of the relay's config file (HERALD_CONFIG); docs/connectors.md. */
 export const connectorsConfigSchema = z
-  .array(z.discriminatedUnion('type', [ticketsConfigSchema, agentsConfigSchema]))
+  .array(
+    z.discriminatedUnion('type', [
+      ticketsConfigSchema,
+      agentsConfigSchema,
+      webhookConfigSchema,
+      jsonrpcConfigSchema,
+    ]),
+  )
   .superRefine((configs, ctx) => {
     const seen = new Set<string>();
     configs.forEach((c, i) => {
@@ -23,14 +34,36 @@ export const connectorsConfigSchema = z
   });
 export type ConnectorConfig = z.infer<typeof connectorsConfigSchema>[number];
 
-/** Builds (does not start) one connector per config entry. */
+function credentialOf(config: ConnectorConfig): CredentialRef | undefined {
+  return config.type === 'webhook' ? config.secret : config.token;
+}
+
+/**
+ * Builds (does not start) one connector per config entry. Throws, naming the connector and where
+ * it looked (never the value), when a credential is missing: a relay that cannot authenticate
+ * to its upstreams should not start as if all were well. Connectors re-read credentials on every
+ * connect, so a rotated file is picked up without a restart.
+ */
 export function createConnectors(configs: ConnectorConfig[], ctx: ConnectorContext): Connector[] {
+  for (const config of configs) {
+    const ref = credentialOf(config);
+    if (!ref) continue;
+    try {
+      readCredential(ref);
+    } catch (err) {
+      throw new Error(`connector "${config.name}": ${(err as Error).message}`);
+    }
+  }
   return configs.map((config) => {
     switch (config.type) {
       case 'tickets':
         return createTicketsConnector(config, ctx);
       case 'agents':
         return createAgentsConnector(config, ctx);
+      case 'webhook':
+        return createWebhookConnector(config, ctx);
+      case 'jsonrpc':
+        return createJsonRpcConnector(config, ctx);
     }
   });
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ReconnectConfig } from './config-common';
 import type { ConnectorStats } from './stats';
+import type { Connector } from './types';
 
 /** Upstream refused our credential (HTTP 401/403): retried, but slowly. */
 export class AuthError extends Error {}
@@ -77,4 +78,27 @@ export async function supervise(opts: SuperviseOptions): Promise<void> {
       break;
     }
   }
+}
+
+/** A connector that holds one upstream connection: start supervises it, stop aborts and drains. */
+export function supervisedConnector(
+  name: string,
+  opts: Omit<SuperviseOptions, 'signal'> & { publisher: { idle(): Promise<void> } },
+): Connector {
+  let controller: AbortController | null = null;
+  let running: Promise<void> | null = null;
+  return {
+    name,
+    start() {
+      if (controller) return;
+      controller = new AbortController();
+      running = supervise({ ...opts, signal: controller.signal });
+    },
+    async stop() {
+      controller?.abort();
+      await running;
+      await opts.publisher.idle();
+    },
+    status: () => opts.stats.status(),
+  };
 }

@@ -12,7 +12,7 @@ import { readHttpStream } from './http-stream';
 import { LineSplitter } from './line-splitter';
 import { SerialPublisher } from './publisher';
 import { ConnectorStats } from './stats';
-import { supervise } from './supervise';
+import { supervisedConnector } from './supervise';
 import { mapTicketLine } from './tickets-map';
 import type { Connector, ConnectorContext } from './types';
 
@@ -37,8 +37,6 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
   const stats = new ConnectorStats(cfg.name, 'tickets', ctx.registry);
   const publisher = new SerialPublisher(ctx, stats, log);
   const mapOpts = { name: cfg.name, baseUrl: cfg.url, topic: cfg.topic };
-  let controller: AbortController | null = null;
-  let running: Promise<void> | null = null;
 
   const handleLine = (line: string) => {
     if (line.trim() === '') return;
@@ -75,24 +73,11 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
     });
   };
 
-  return {
-    name: cfg.name,
-    start() {
-      if (controller) return;
-      controller = new AbortController();
-      running = supervise({
-        log,
-        stats,
-        reconnect: cfg.reconnect,
-        signal: controller.signal,
-        connect,
-      });
-    },
-    async stop() {
-      controller?.abort();
-      await running;
-      await publisher.idle();
-    },
-    status: () => stats.status(),
-  };
+  return supervisedConnector(cfg.name, {
+    log,
+    stats,
+    publisher,
+    reconnect: cfg.reconnect,
+    connect,
+  });
 }
