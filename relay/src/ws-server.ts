@@ -13,6 +13,7 @@ interface Conn {
   address: string;
   opened: number;
   alive: boolean;
+  helloTimer?: NodeJS.Timeout;
   sub?: Subscriber;
   user?: string;
 }
@@ -60,12 +61,11 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
       alive: true,
     };
     conns.add(conn);
-    let helloTimer: NodeJS.Timeout | undefined;
     ctx.metrics.connections.inc({ transport: 'ws' });
     ws.on('close', (code, reason) => {
       conns.delete(conn);
       if (conn.sub) ctx.fanout.detach(conn.sub);
-      clearTimeout(helloTimer);
+      clearTimeout(conn.helloTimer);
       ctx.metrics.connections.dec({ transport: 'ws' });
       ctx.logger.info(
         {
@@ -91,7 +91,7 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
     if (!ctx.connectBuckets.take(conn.address)) {
       return close(conn, CLOSE.RATE_LIMITED, 'too many connections: back off and retry');
     }
-    helloTimer = setTimeout(
+    conn.helloTimer = setTimeout(
       () => close(conn, CLOSE.HELLO_TIMEOUT, 'no hello in time'),
       ctx.config.helloTimeoutMs,
     );
@@ -111,7 +111,7 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
         return send(conn, { type: 'pong', ...(msg.id !== undefined && { id: msg.id }) });
       if (msg.type === 'hello') {
         if (conn.sub) return close(conn, CLOSE.MALFORMED, 'hello sent twice');
-        clearTimeout(helloTimer);
+        clearTimeout(conn.helloTimer);
         return void hello(conn, msg.token, msg.since, msg.epoch, msg.kinds);
       }
       if (!conn.sub) return close(conn, CLOSE.MALFORMED, 'hello must come first');
