@@ -28,7 +28,7 @@ export function renderRecent(list: HTMLUListElement, items: readonly RecentItem[
   ];
   list.replaceChildren(
     ...items.map((item) => {
-      const meta = [item.source, item.body, when(item)].filter(Boolean).join(' · ');
+      const meta = [when(item), item.source, item.body].filter(Boolean).join(' · ');
       const label = `${item.read ? '' : 'Unread: '}${item.title}${meta ? `. ${meta}` : ''}`;
       const button = el(
         'button',
