@@ -1,4 +1,5 @@
 import { Conn, RefusedError, totals } from './conn';
+import { percentiles, round } from './stats';
 import {
   nowMicros,
   type ClientCommand,
@@ -71,6 +72,7 @@ async function connect(count: number, timeoutMs: number): Promise<number> {
 async function storm(count: number, timeoutMs: number): Promise<StormResult> {
   const victims = conns.slice(0, count);
   const retriesBefore = retries;
+  const cpuBefore = process.cpuUsage();
   const dropAt = nowMicros();
   const deadline = Date.now() + timeoutMs;
   for (const c of victims) {
@@ -82,7 +84,12 @@ async function storm(count: number, timeoutMs: number): Promise<StormResult> {
   while (Date.now() < deadline && victims.some((c) => c.caughtUpAt === 0)) await sleep(20);
   const done = victims.filter((c) => c.caughtUpAt > 0);
   const last = done.reduce((m, c) => Math.max(m, c.caughtUpAt), dropAt);
+  const dist = (xs: number[]) => percentiles(xs, [50, 90, 100]).map((us) => round(us / 1000));
+  const cpu = process.cpuUsage(cpuBefore);
   return {
+    welcomeMs: dist(victims.map((c) => c.readyAt - dropAt)),
+    caughtUpMsDist: dist(done.map((c) => c.caughtUpAt - dropAt)),
+    clientCpuCores: round((cpu.user + cpu.system) / (nowMicros() - dropAt)),
     caughtUpMs: (last - dropAt) / 1000,
     reconnected: back.filter(Boolean).length,
     stragglers: victims.length - done.length,

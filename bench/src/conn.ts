@@ -40,6 +40,8 @@ export class Conn {
   received = 0;
   welcomeHead = -1;
   caughtUpAt = 0;
+  /** When the server last accepted this client (µs, monotonic). */
+  readyAt = 0;
   connected = false;
   private ws: WebSocket | undefined;
   private sio: SioSocket | undefined;
@@ -79,6 +81,7 @@ export class Conn {
     return new Promise<void>((resolve, reject) => {
       const ready = (): void => {
         this.connected = true;
+        this.readyAt = nowMicros();
         resolve();
       };
       if (protocol === 'sio-official') {

@@ -53,6 +53,11 @@ export interface StormResult {
   stragglers: number;
   /** Connection attempts refused (rate limit / try later) and retried. */
   retries: number;
+  /** ms from the drop until accepted (welcome) and until caught up: p50, p90, max. */
+  welcomeMs: number[];
+  caughtUpMsDist: number[];
+  /** This client process's CPU use during the storm, share of one core. */
+  clientCpuCores: number;
 }
 
 export type ClientReply =

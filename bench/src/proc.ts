@@ -18,3 +18,16 @@ export function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(status);
   return m ? Number(m[1]) * 1024 : 0;
 }
+
+/**
+ * The kernel's count of connections dropped because a listen queue was full (TcpExt
+ * ListenOverflows + ListenDrops, machine-wide): a client then waits for a SYN retransmit (1 s, 3 s…).
+ */
+export function listenDrops(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.startsWith('TcpExt:'));
+  const names = lines[i]?.split(' ') ?? [];
+  const values = lines[i + 1]?.split(' ') ?? [];
+  const get = (n: string) => Number(values[names.indexOf(n)] ?? 0);
+  return get('ListenOverflows') + get('ListenDrops');
+}

@@ -2,6 +2,8 @@ import type { TargetName } from './targets';
 
 /** What one server measured at one client count (any part may be missing if it failed). */
 export interface SizeResult {
+  /** 1-minute load average when this server's run began: the machine is shared. */
+  loadavgAtStart?: number;
   idle?: { connected: number; rssPerConnKB: number; connectSec: number };
   throughput?: {
     deliveriesPerSec: number;

@@ -9,7 +9,8 @@ import { checkTargets } from './targets-check';
 
 /**
  * `npm run bench` (quick, ~2 min: 1k clients) or `npm run bench -- --full` (1k and 10k, storm of
- * 5k). Options: --only=herald,floor  --client-procs=2  --sio-official  --herald-cpu-prof
+ * 5k). Options: --only=herald,floor  --clients=1000  --skip=throughput,latency,storm  --client-procs=2
+ * --sio-official (socket.io-client instead of the raw engine.io client)  --herald-cpu-prof
  */
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined =>
@@ -30,6 +31,7 @@ const targets = (opt('only')?.split(',') ?? [
   'floor',
 ]) as TargetName[];
 const clientProcs = Number(opt('client-procs') ?? 1);
+const skip = new Set(opt('skip')?.split(',') ?? []);
 // 64 source addresses keep each under Herald's per-address connect burst (200), as real clients
 // from many addresses would be, and far from running out of ports.
 const LOCAL_ADDRESSES = Array.from({ length: 64 }, (_, i) => `127.0.1.${i + 1}`);
@@ -59,19 +61,25 @@ async function runOne(
     sampleEvery: Math.max(1, Math.round(clients / 100)),
   });
   const s: Session = { target, pool, clients };
-  const out: SizeResult & { storm?: unknown } = {};
+  const out: SizeResult & { storm?: unknown } = { loadavgAtStart: loadavg()[0] };
   try {
     out.idle = await connectIdle(s, 2000);
     log(`  ${name} @${clients}: idle ${JSON.stringify(out.idle)}`);
     if (out.idle.connected < clients) throw new Error(`only ${out.idle.connected} connected`);
-    out.throughput = await throughput(s, profile.warmupMs, profile.measureMs);
-    log(`  ${name} @${clients}: throughput ${JSON.stringify(out.throughput)}`);
-    if (out.throughput.clientCpuCores > CLIENT_SATURATED) {
-      log(`  note: a client process used ${out.throughput.clientCpuCores} of a core: client-bound`);
+    if (!skip.has('throughput')) {
+      out.throughput = await throughput(s, profile.warmupMs, profile.measureMs);
+      log(`  ${name} @${clients}: throughput ${JSON.stringify(out.throughput)}`);
+      if (out.throughput.clientCpuCores > CLIENT_SATURATED) {
+        log(
+          `  note: a client process used ${out.throughput.clientCpuCores} of a core: client-bound`,
+        );
+      }
     }
-    out.latency = await latency(s, RATE[clients] ?? 20, profile.latencyMs);
-    log(`  ${name} @${clients}: latency ${JSON.stringify(out.latency)}`);
-    if (name === 'herald' && clients === stormAt.clients) {
+    if (!skip.has('latency')) {
+      out.latency = await latency(s, RATE[clients] ?? 20, profile.latencyMs);
+      log(`  ${name} @${clients}: latency ${JSON.stringify(out.latency)}`);
+    }
+    if (name === 'herald' && clients === stormAt.clients && !skip.has('storm')) {
       out.storm = await storm(s, stormAt.drop, 50);
       log(`  ${name} @${clients}: storm ${JSON.stringify(out.storm)}`);
     }

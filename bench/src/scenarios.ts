@@ -1,7 +1,7 @@
 import type { ClientPool } from './client-pool';
 import type { ClientStats } from './ipc';
 import { makeEvents } from './payload';
-import { cpuMicros, rssBytes } from './proc';
+import { cpuMicros, listenDrops, rssBytes } from './proc';
 import { postEvents } from './publisher';
 import { percentiles, round, sleep } from './stats';
 import type { Target } from './targets';
@@ -168,7 +168,11 @@ export async function storm(s: Session, drop: number, rate: number) {
     16,
   );
   await sleep(1000);
+  const dropsBefore = listenDrops();
+  const cpuBefore = cpuMicros(s.target.pid);
   const results = await s.pool.storm(drop, 30_000);
+  const serverCpuMicros = cpuMicros(s.target.pid) - cpuBefore;
+  const kernelListenDrops = listenDrops() - dropsBefore;
   await sleep(1000);
   await pub.stop();
   const lost = await drain(s, pub.published, 15_000);
@@ -181,8 +185,14 @@ export async function storm(s: Session, drop: number, rate: number) {
     reconnected: sum(results.map((r) => r.reconnected)),
     stragglers: sum(results.map((r) => r.stragglers)),
     refusedAndRetried: sum(results.map((r) => r.retries)),
+    welcomeMsP50P90Max: results[0]?.welcomeMs,
+    caughtUpMsP50P90Max: results[0]?.caughtUpMsDist,
+    clientCpuCores: Math.max(...results.map((r) => r.clientCpuCores)),
+    /** Relay CPU from the drop until all had caught up, per reconnecting client. */
+    serverCpuMicrosPerReconnect: Math.round(serverCpuMicros / drop),
     eventsLost: lost,
     duplicates: sum(stats.map((x) => x.outOfOrder)),
+    kernelListenDrops,
     closeCodes: stats.map((x) => x.closes),
   };
 }
