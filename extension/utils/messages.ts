@@ -54,8 +54,9 @@ export function describeDetail(snapshot: ConnectionSnapshot, now: number): strin
   const seconds = Math.max(0, Math.ceil(((snapshot.retryAt ?? now) - now) / 1000));
   const parts: string[] = [];
   if (snapshot.error && snapshot.state !== 'connected') parts.push(describeError(snapshot.error));
-  if (snapshot.state === 'unreachable')
+  if (snapshot.state === 'unreachable' || snapshot.state === 'reconnecting') {
     parts.push(seconds > 0 ? `Next try in ${seconds} s.` : 'Trying again…');
+  }
   if (snapshot.state === 'connected' && snapshot.user) parts.push(`Signed in as ${snapshot.user}.`);
   return parts.join(' ');
 }

@@ -5,7 +5,7 @@ import { getPrefs, setPrefs } from '../../utils/prefs';
 import { ask } from '../../utils/runtime-messages';
 import { getLocal, type ConnectionSnapshot } from '../../utils/storage';
 import { canReadTabs } from '../../utils/open-url';
-import { buildToggles, renderRecent, syncToggles } from './render';
+import { buildToggles, el, renderRecent, syncToggles } from './render';
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -43,7 +43,19 @@ function showError(text: string): void {
 function renderStatus(): void {
   const now = Date.now();
   const words = describeState(snapshot, now);
-  if (ui.status.textContent !== words) ui.status.textContent = words;
+  if (ui.status.textContent !== words) {
+    // The ticking "in N s" is hidden from screen readers: a live region that changes every second
+    // would be read out every second. They hear the state; the detail line has the countdown.
+    const countdown = / in \d+ s$/.exec(words);
+    if (countdown) {
+      ui.status.replaceChildren(
+        words.slice(0, countdown.index),
+        el('span', { 'aria-hidden': 'true' }, countdown[0]),
+      );
+    } else {
+      ui.status.textContent = words;
+    }
+  }
   ui.status.dataset['state'] = snapshot.state;
   const detail = describeDetail(snapshot, now);
   if (ui.detail.textContent !== detail) ui.detail.textContent = detail;
