@@ -4,7 +4,7 @@ import type { EventLog, StoredEvent } from './store/log';
 import type { Subscriber } from './subscriber';
 
 /** Events read per replay page: bounds memory per resuming reader. */
-const REPLAY_PAGE = 500;
+const REPLAY_PAGE = 200;
 
 export interface FanoutHooks {
   delivered(count: number): void;
@@ -34,28 +34,44 @@ export class Fanout {
   /** Registers the reader, replays what it missed, then switches it to live delivery. */
   async attach(sub: Subscriber): Promise<void> {
     this.subscribers.add(sub);
+    // Written in slices of a quarter of the bound, waiting for the peer in between, so a long
+    // backlog of large events never piles up in memory or trips the slow-consumer cut.
+    const slice = this.maxBufferedBytes / 4;
     for (;;) {
       const rows = await this.log.read(sub.lastSent, REPLAY_PAGE);
       if (sub.closed) return;
-      const out: Buffer[] = [];
+      let out: Buffer[] = [];
+      let bytes = 0;
       for (const row of rows) {
-        if (sub.accepts(row.topic, row.kind))
-          out.push(new EncodedEvent(row).for(sub.sink.transport));
+        if (sub.accepts(row.topic, row.kind)) {
+          const chunk = new EncodedEvent(row).for(sub.sink.transport);
+          out.push(chunk);
+          bytes += chunk.length;
+        }
+        sub.lastSent = row.seq;
+        if (bytes >= slice) {
+          this.replayWrite(sub, out);
+          out = [];
+          bytes = 0;
+          if (sub.sink.buffered() > slice) await sub.sink.drained();
+          if (sub.closed) return;
+        }
       }
-      const last = rows.at(-1);
-      if (last) sub.lastSent = last.seq;
-      if (out.length > 0) {
-        sub.sink.write(out);
-        this.hooks.delivered(out.length);
-      }
+      this.replayWrite(sub, out);
       // Caught up only if nothing was committed since the read; live fan-out takes over from here.
       if (rows.length < REPLAY_PAGE && sub.lastSent >= this.log.head()) {
         sub.live = true;
         return;
       }
-      if (sub.sink.buffered() > this.maxBufferedBytes / 2) await sub.sink.drained();
+      if (sub.sink.buffered() > slice) await sub.sink.drained();
       if (sub.closed) return;
     }
+  }
+
+  private replayWrite(sub: Subscriber, chunks: Buffer[]): void {
+    if (chunks.length === 0) return;
+    sub.sink.write(chunks);
+    this.hooks.delivered(chunks.length);
   }
 
   detach(sub: Subscriber): void {
@@ -82,7 +98,9 @@ export class Fanout {
   /** A keep-alive for every reader, in order with its events. */
   heartbeat(head: number): void {
     const bytes = heartbeatBytes(head, new Date().toISOString());
-    for (const sub of this.subscribers) this.enqueue(sub, bytes[sub.sink.transport], 0);
+    // Readers still replaying are getting data anyway, and must not be cut for their backlog.
+    for (const sub of this.subscribers)
+      if (sub.live) this.enqueue(sub, bytes[sub.sink.transport], 0);
     this.scheduleFlush();
   }
 

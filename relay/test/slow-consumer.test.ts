@@ -41,4 +41,29 @@ describe('a reader that stops reading', () => {
     healthy.client.ws.close();
     await relay.stop();
   });
+
+  it('a backlog far larger than the bound is replayed in full, not cut', async () => {
+    const relay = await startRelay({
+      env: { HERALD_MAX_CLIENT_BUFFER_BYTES: String(128 * 1024), HERALD_HEARTBEAT_SECONDS: '1' },
+    });
+    await relay.addUser('alice', 'alice-password', ['**']);
+    const publisher = await relay.addPublisher('p', ['**']);
+    const token = await relay.login('alice', 'alice-password');
+    const body = 'y'.repeat(3500);
+    for (let i = 0; i < 20; i++) {
+      await relay.publish(
+        publisher,
+        Array.from({ length: 100 }, () => event({ body })),
+      );
+    }
+    // 2000 × 3.5 KB = 7 MB of history against a 128 KiB bound.
+    const { client, welcome } = await subscribe(relay.url, { token, since: 0 });
+    expect(welcome.head).toBe(2000);
+    const got = await client.events(2000, 20_000);
+    expect(got.map((e) => e.seq)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(text).toMatch(/^herald_slow_consumer_cuts_total 0$/m);
+    client.ws.close();
+    await relay.stop();
+  });
 });
