@@ -16,8 +16,7 @@ export function toRecentItem(event: HeraldEvent): RecentItem {
     sticky: event.sticky && !event.resolves,
     resolves: event.resolves,
     at: event.at,
-    // Nothing to act on in a plain update or a resolution; only sticky items wait to be read.
-    read: !(event.sticky && !event.resolves),
+    read: false,
   };
 }
 
