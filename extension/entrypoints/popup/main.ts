@@ -5,7 +5,7 @@ import { getPrefs, setPrefs } from '../../utils/prefs';
 import { ask } from '../../utils/runtime-messages';
 import { getLocal, type ConnectionSnapshot } from '../../utils/storage';
 import { canReadTabs } from '../../utils/open-url';
-import { buildToggles, el, renderRecent, syncToggles } from './render';
+import { buildToggles, el, readToggles, renderRecent, syncToggles } from './render';
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -62,12 +62,11 @@ function renderStatus(): void {
 }
 
 async function render(): Promise<void> {
-  const [auth, connection, recent, muteUntil, prefs, relayUrl] = await Promise.all([
+  const [auth, connection, recent, muteUntil, relayUrl] = await Promise.all([
     getLocal('auth'),
     getLocal('connection'),
     getLocal('recent'),
     getLocal('muteUntil'),
-    getPrefs(),
     getLocal('relayUrl'),
   ]);
   const nowSignedIn = auth !== undefined;
@@ -92,7 +91,18 @@ async function render(): Promise<void> {
   ui.muteState.textContent = isMuted(muteUntil, Date.now())
     ? `Toasts are muted until ${new Date(muteUntil).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })}. Events still arrive here.`
     : 'Toasts are on.';
-  syncToggles(ui.toggles, prefs);
+}
+
+/** Toggles written by this popup and not yet echoed back by storage.onChanged. */
+let prefWrites = 0;
+
+async function renderPrefs(): Promise<void> {
+  // While our own writes are in flight, the checkboxes are ahead of storage: leave them be.
+  if (prefWrites > 0) return;
+  syncToggles(ui.toggles, await getPrefs());
+}
+
+async function renderFocusTabs(): Promise<void> {
   ui.focusTabs.checked = await canReadTabs();
 }
 
@@ -140,8 +150,13 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-m
   });
 }
 
-buildToggles(ui.toggles, (key, on) => {
-  void getPrefs().then((prefs) => setPrefs({ ...prefs, [key]: on }));
+buildToggles(ui.toggles, () => {
+  // The checkboxes are the truth here: a read-modify-write of storage would lose a quick second
+  // click whose read happened before the first click's write.
+  prefWrites++;
+  void setPrefs(readToggles(ui.toggles)).finally(() => {
+    prefWrites--;
+  });
 });
 
 ui.focusTabs.addEventListener('change', () => {
@@ -150,10 +165,15 @@ ui.focusTabs.addEventListener('change', () => {
   const change = want
     ? browser.permissions.request({ permissions: ['tabs'] })
     : browser.permissions.remove({ permissions: ['tabs'] });
-  void change.catch(() => false).then(render);
+  void change.catch(() => false).then(renderFocusTabs);
 });
 
-browser.storage.onChanged.addListener(() => void render());
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'sync' && 'prefs' in changes) void renderPrefs();
+  if (area === 'local') void render();
+});
+void renderPrefs();
+void renderFocusTabs();
 setInterval(renderStatus, 1000);
 void render().then(() => {
   // Someone is looking: a worker the browser stopped wakes up, one waiting out a long backoff

@@ -50,13 +50,10 @@ export function renderRecent(list: HTMLUListElement, items: readonly RecentItem[
 }
 
 /** The checkboxes, created once; `syncToggles` only updates their state afterwards. */
-export function buildToggles(
-  container: HTMLElement,
-  onChange: (key: keyof Prefs, on: boolean) => void,
-): void {
+export function buildToggles(container: HTMLElement, onChange: () => void): void {
   const box = (key: keyof Prefs, label: string) => {
     const input = el('input', { type: 'checkbox', 'data-pref': key });
-    input.addEventListener('change', () => onChange(key, input.checked));
+    input.addEventListener('change', onChange);
     return el('label', {}, input, ` ${label}`);
   };
   container.replaceChildren(
@@ -65,6 +62,14 @@ export function buildToggles(
     ),
     el('fieldset', {}, el('legend', {}, 'Other'), box('otherSources', OTHER_SOURCES_LABEL)),
   );
+}
+
+export function readToggles(container: HTMLElement): Prefs {
+  const prefs = {} as Prefs;
+  for (const input of container.querySelectorAll<HTMLInputElement>('input[data-pref]')) {
+    prefs[input.dataset['pref'] as keyof Prefs] = input.checked;
+  }
+  return prefs;
 }
 
 export function syncToggles(container: HTMLElement, prefs: Prefs): void {
