@@ -88,4 +88,23 @@ describe('jsonrpc connector', () => {
     expect(connector.status().reconnects).toBeGreaterThanOrEqual(2);
     expect(rec.logs.join('\n')).not.toContain(TOKEN);
   });
+
+  it('shows a refused subscribe request in the status', async () => {
+    process.env.TEST_RPC_TOKEN = TOKEN;
+    daemon = await startFakeRpcDaemon({ token: TOKEN, refuseSubscribe: true });
+    rec = createRecorder();
+    connector = createJsonRpcConnector(
+      jsonrpcConfigSchema.parse({
+        type: 'jsonrpc',
+        name: 'downloads',
+        url: daemon.url,
+        token: { env: 'TEST_RPC_TOKEN' },
+        subscribe: { method: 'aria2.subscribe' },
+      }),
+      rec.ctx,
+    );
+    connector.start();
+    await waitUntil(() => connector.status().lastError !== null, 'an error in the status');
+    expect(connector.status().lastError).toBe('subscribe failed: Method not found');
+  });
 });

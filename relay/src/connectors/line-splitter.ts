@@ -23,6 +23,10 @@ export class LineSplitter {
         this.overflowing = false;
         continue;
       }
+      if (part.length > this.maxLine) {
+        this.onOverflow();
+        continue;
+      }
       lines.push(part.endsWith('\r') ? part.slice(0, -1) : part);
     }
     if (this.tail.length > this.maxLine) {

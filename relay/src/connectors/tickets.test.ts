@@ -196,4 +196,31 @@ describe('tickets connector', () => {
     expect(connector.status().reconnects).toBeGreaterThanOrEqual(1);
     expect(connector.status().connected).toBe(true);
   });
+
+  it('treats the same transition with its fields in another order as the same event', async () => {
+    await setup();
+    await tracker.waitForConnections(1);
+    const original = line('same', 'blocked');
+    const reordered = Object.fromEntries(Object.entries(original).reverse());
+    tracker.push(original);
+    tracker.push(reordered);
+    tracker.push(line('next', 'closed'));
+    await rec.waitForEvents(2);
+    await waitUntil(() => rec.duplicates === 1, 'the reordered line to be a duplicate');
+    expect(rec.events.map((e) => e.tag)).toEqual(['ticket:same', 'ticket:next']);
+  });
+
+  it('skips a line over 1 MiB without losing the lines around it', async () => {
+    await setup();
+    await tracker.waitForConnections(1);
+    tracker.push(line('before', 'blocked'));
+    const huge = JSON.stringify(line('huge', 'blocked', { title: 'x'.repeat(1024 * 1024 + 10) }));
+    for (let i = 0; i < huge.length; i += 64 * 1024) tracker.pushRaw(huge.slice(i, i + 64 * 1024));
+    tracker.pushRaw('\n');
+    tracker.push(huge); // the same, in one piece
+    tracker.push(line('after', 'closed'));
+    await rec.waitForEvents(2);
+    await waitUntil(() => connector.status().skipped === 2, 'both huge lines to be skipped');
+    expect(rec.events.map((e) => e.tag)).toEqual(['ticket:before', 'ticket:after']);
+  });
 });
