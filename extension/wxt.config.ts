@@ -7,7 +7,21 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   // Explicit imports keep eslint and tsc honest without generated globals.
   imports: false,
-  zip: { artifactTemplate: 'herald-{{version}}-{{browser}}.zip', name: 'herald' },
+  zip: {
+    artifactTemplate: 'herald-{{version}}-{{browser}}.zip',
+    name: 'herald',
+    // Reviewers rebuild from the sources zip, and the wire schemas live in the `shared` workspace.
+    sourcesRoot: '..',
+    excludeSources: [
+      'relay/**',
+      'bench/**',
+      'e2e/**',
+      'docs/**',
+      'scripts/**',
+      'data/**',
+      'extension/docs/**',
+    ],
+  },
   manifest: ({ browser }) => ({
     name: 'Herald',
     description: 'Hear, at once and only once, what needs you.',
