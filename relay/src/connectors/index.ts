@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../config';
 import { agentsConfigSchema, createAgentsConnector } from './agents';
 import { readCredential, type CredentialRef } from './config-common';
 import { createJsonRpcConnector, jsonrpcConfigSchema } from './jsonrpc';
@@ -39,10 +40,10 @@ function credentialOf(config: ConnectorConfig): CredentialRef | undefined {
 }
 
 /**
- * Builds (does not start) one connector per config entry. Throws, naming the connector and where
- * it looked (never the value), when a credential is missing: a relay that cannot authenticate
- * to its upstreams should not start as if all were well. Connectors re-read credentials on every
- * connect, so a rotated file is picked up without a restart.
+ * Builds (does not start) one connector per config entry. Throws a ConfigError naming the
+ * connector and where it looked (never the value) when a credential is missing: a relay that
+ * cannot authenticate to its upstreams should not start as if all were well. Connectors re-read
+ * credentials on every connect, so a rotated file is picked up without a restart.
  */
 export function createConnectors(configs: ConnectorConfig[], ctx: ConnectorContext): Connector[] {
   for (const config of configs) {
@@ -51,7 +52,7 @@ export function createConnectors(configs: ConnectorConfig[], ctx: ConnectorConte
     try {
       readCredential(ref);
     } catch (err) {
-      throw new Error(`connector "${config.name}": ${(err as Error).message}`);
+      throw new ConfigError(`connector "${config.name}": ${(err as Error).message}`);
     }
   }
   return configs.map((config) => {
