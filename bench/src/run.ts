@@ -10,7 +10,9 @@ import { checkTargets } from './targets-check';
 /**
  * `npm run bench` (quick, ~2 min: 1k clients) or `npm run bench -- --full` (1k and 10k, storm of
  * 5k). Options: --only=herald,floor  --clients=1000  --skip=throughput,latency,storm  --client-procs=2
- * --sio-official (socket.io-client instead of the raw engine.io client)  --herald-cpu-prof
+ * --measure-ms=20000  --sio-official (socket.io-client, not the raw engine.io client)
+ * --herald-cpu-prof (profiles land in bench/results/profiles/; summarise with cpuprofile-summary.ts)
+ * HERALD_BENCH_CLI=path/to/herald-relay.js benchmarks another build of the relay.
  */
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined =>
@@ -21,6 +23,7 @@ const full = opt('full') === 'true';
 const profile = full
   ? { name: 'full', sizes: [1000, 10000], warmupMs: 2000, measureMs: 8000, latencyMs: 10_000 }
   : { name: 'quick', sizes: [1000], warmupMs: 1000, measureMs: 4000, latencyMs: 4000 };
+if (opt('measure-ms')) profile.measureMs = Number(opt('measure-ms'));
 const sizes = opt('clients') ? [Number(opt('clients'))] : profile.sizes;
 const RATE: Record<number, number> = { 1000: 200, 10000: 20 };
 const stormAt = full ? { clients: 10000, drop: 5000 } : { clients: sizes[0]!, drop: sizes[0]! };
@@ -113,6 +116,8 @@ function machine() {
     kernel: sh('uname', ['-r']),
     loadavgAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
     commit: sh('git', ['rev-parse', '--short', 'HEAD']),
+    /** Set when another build of the relay was measured (HERALD_BENCH_CLI). */
+    relayCli: process.env.HERALD_BENCH_CLI,
   };
 }
 

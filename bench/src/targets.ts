@@ -63,7 +63,7 @@ export async function startPeer(
   };
 }
 
-const CLI = join(ROOT, 'relay/bin/herald-relay.js');
+const CLI = process.env.HERALD_BENCH_CLI ?? join(ROOT, 'relay/bin/herald-relay.js');
 
 function cli(args: string[], env: NodeJS.ProcessEnv, input?: string): string {
   const r = spawnSync(process.execPath, [CLI, ...args], { env, input, encoding: 'utf8' });
