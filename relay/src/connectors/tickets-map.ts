@@ -8,7 +8,8 @@ import { BODY_MAX, TITLE_MAX, clip, dotted, humanize } from './text';
 const housekeepingSchema = z.looseObject({ event: z.string(), at: z.unknown().optional() });
 const laggedSchema = z.looseObject({
   event: z.literal('lagged'),
-  dropped: z.number().int().nonnegative(),
+  // A count we cannot read still means updates were lost: say "some" rather than nothing.
+  dropped: z.number().int().positive().nullable().catch(null),
 });
 
 const mutationSchema = z.looseObject({
@@ -87,6 +88,8 @@ export function mapTicketLine(line: string, opts: TicketsMapOptions): LineOutcom
     if (!lagged.success) return { type: 'housekeeping' };
     const at = z.iso.datetime({ offset: true }).safeParse((raw as { at?: unknown }).at);
     const n = lagged.data.dropped;
+    const what =
+      n === null ? 'Some ticket updates' : `${n} ticket ${n === 1 ? 'update' : 'updates'}`;
     return {
       type: 'event',
       event: {
@@ -94,7 +97,7 @@ export function mapTicketLine(line: string, opts: TicketsMapOptions): LineOutcom
         topic: opts.topic,
         kind: KINDS.ticketLagged,
         tag: `tickets:${opts.name}:lagged`,
-        title: `${n} ticket ${n === 1 ? 'update' : 'updates'} may have been missed`,
+        title: `${what} may have been missed`,
         body: 'The tracker dropped updates for this connection; check the ticket list.',
         url: joinUrl(opts.baseUrl, 'tickets'),
         sticky: false,

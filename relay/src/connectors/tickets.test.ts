@@ -142,6 +142,18 @@ describe('tickets connector', () => {
     expect(rec.logs.join('\n')).not.toMatch(/wrong-token-5678|tracker-secret-token-1234/);
   });
 
+  it('surfaces a lagged line whose count is unreadable, and one lost update in the singular', async () => {
+    await setup();
+    await tracker.waitForConnections(1);
+    tracker.push({ event: 'lagged', dropped: 'lots', at: '2026-04-24T13:01:10Z' });
+    tracker.push({ event: 'lagged', dropped: 1, at: '2026-04-24T13:01:11Z' });
+    await rec.waitForEvents(2);
+    expect(rec.events.map((e) => e.title)).toEqual([
+      'Some ticket updates may have been missed',
+      '1 ticket update may have been missed',
+    ]);
+  });
+
   it('counts and skips malformed lines and keeps reading', async () => {
     await setup();
     await tracker.waitForConnections(1);
