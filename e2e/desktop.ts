@@ -1,0 +1,169 @@
+// A throwaway desktop for one test run: Xvfb, a D-Bus session bus and dunst as the notification
+// server, so Chromium's toasts reach a real server that can be read and clicked like a person would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { dunstctl } from './dunst';
+
+export interface Desktop {
+  /** `:N`, for DISPLAY. */
+  display: string;
+  /** For DBUS_SESSION_BUS_ADDRESS. */
+  busAddress: string;
+  /** One JSON line per toast dunst shows (see ToastRecord). */
+  toastLog: string;
+  stop(): Promise<void>;
+}
+
+const STARTUP_MS = 10_000;
+
+/** Resolves with the first line `stream` prints (Xvfb's display number, dbus-daemon's address). */
+function firstLine(proc: ChildProcess, stream: Readable, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(
+      () => reject(new Error(`${what} printed nothing in time`)),
+      STARTUP_MS,
+    );
+    const done = (err: Error | null, line?: string) => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      proc.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(line ?? '');
+    };
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) done(null, buf.slice(0, nl).trim());
+    };
+    const onExit = (code: number | null) =>
+      done(new Error(`${what} exited (${code}) before starting`));
+    stream.on('data', onData);
+    proc.on('exit', onExit);
+  });
+}
+
+function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => proc.kill('SIGKILL'), 3_000);
+    proc.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+// dunst runs this for every toast it shows (and again when one replaces another), with the toast
+// in DUNST_* variables; a JSON line per call is what the tests count.
+function toastLogger(logPath: string): string {
+  return `#!${process.execPath}
+const { appendFileSync } = require('node:fs');
+const e = process.env;
+appendFileSync(${JSON.stringify(logPath)}, JSON.stringify({
+  id: Number(e.DUNST_ID), appname: e.DUNST_APP_NAME, summary: e.DUNST_SUMMARY, body: e.DUNST_BODY,
+  urgency: e.DUNST_URGENCY, timeout: Number(e.DUNST_TIMEOUT),
+}) + '\\n');
+`;
+}
+
+// Every toast matches the catch-all rule, so every toast runs the logger. Duplicates are not
+// stacked (a toast raised twice must be seen twice) and nothing is held back in a queue.
+function dunstrc(script: string): string {
+  return `[global]
+    notification_limit = 0
+    stack_duplicates = false
+    font = Monospace 10
+    width = 420
+    origin = top-right
+    offset = 10x10
+    show_indicators = no
+
+[herald_e2e_log]
+    summary = "*"
+    script = ${script}
+`;
+}
+
+const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`;
+
+async function waitForDunst(env: NodeJS.ProcessEnv): Promise<void> {
+  const deadline = Date.now() + STARTUP_MS;
+  for (;;) {
+    try {
+      await dunstctl(['is-paused'], env);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`dunst did not come up: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export async function startDesktop(): Promise<Desktop> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-desktop-'));
+  const procs: ChildProcess[] = [];
+  const stop = async () => {
+    for (const p of procs.reverse()) await stopProcess(p);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    // -displayfd: Xvfb picks a free display itself and prints its number on fd 3.
+    const xvfb = spawn(
+      'Xvfb',
+      ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
+      {
+        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      },
+    );
+    procs.push(xvfb);
+    const display = `:${await firstLine(xvfb, xvfb.stdio[3] as Readable, 'Xvfb')}`;
+
+    // A private session bus owned by this process (dbus-launch would daemonise it out of reach),
+    // without service directories: dunst is D-Bus-activatable, and a second dunst started behind
+    // our back without our config would swallow toasts unlogged.
+    const busConfig = join(dir, 'bus.conf');
+    writeFileSync(busConfig, BUS_CONFIG);
+    const bus = spawn(
+      'dbus-daemon',
+      [`--config-file=${busConfig}`, '--nofork', '--print-address=1'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    procs.push(bus);
+    const busAddress = await firstLine(bus, bus.stdout as Readable, 'dbus-daemon');
+
+    const toastLog = join(dir, 'toasts.ndjson');
+    writeFileSync(toastLog, '');
+    const script = join(dir, 'log-toast.cjs');
+    writeFileSync(script, toastLogger(toastLog));
+    chmodSync(script, 0o755);
+    const rc = join(dir, 'dunstrc');
+    writeFileSync(rc, dunstrc(script));
+    const env = { ...process.env, DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: busAddress };
+    const dunst = spawn('dunst', ['-config', rc], { env, stdio: 'ignore' });
+    procs.push(dunst);
+    await waitForDunst(env);
+    return { display, busAddress, toastLog, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,118 @@
+// Per test: fresh upstream fakes, a fresh relay (data dir and port) wired to them, a fresh browser
+// profile with the built extension, and the toasts the notification server showed during the test.
+import { test as base, expect } from '@playwright/test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeDashboard, type FakeDashboard } from '../relay/test/fakes/agents';
+import { startFakeTracker, type FakeTracker } from '../relay/test/fakes/tracker';
+import { startRelay, type RelayProcess } from '../relay/test/harness';
+import { ExtensionBrowser } from './browser';
+import { Toasts } from './dunst';
+import type { PopupPage } from './pages/popup';
+
+export const ALICE = { name: 'alice', password: 'correct horse battery staple' };
+const UPSTREAM_TOKEN = 'e2e-upstream-token-0123456789';
+
+export interface Relay extends RelayProcess {
+  /** Token of a publisher allowed on every topic (job runners and other producers). */
+  publisherToken: string;
+}
+
+interface Fixtures {
+  /** Load the extension as if the person had granted the optional `tabs` permission. */
+  tabsGranted: boolean;
+  tracker: FakeTracker;
+  dashboard: FakeDashboard;
+  relay: Relay;
+  toasts: Toasts;
+  /** Chromium with the extension, on a fresh profile. */
+  ext: ExtensionBrowser;
+  /** The popup, signed in as alice and connected. */
+  signedIn: PopupPage;
+}
+
+function toastLogPath(): string {
+  const path = process.env.HERALD_E2E_TOAST_LOG;
+  if (!path) throw new Error('no desktop: run the suite through playwright.config.ts');
+  return path;
+}
+
+/* eslint-disable no-empty-pattern -- Playwright reads a fixture's dependencies from its first parameter's pattern */
+export const test = base.extend<Fixtures>({
+  tabsGranted: [false, { option: true }],
+
+  tracker: async ({}, use) => {
+    const tracker = await startFakeTracker({ token: UPSTREAM_TOKEN, heartbeatMs: 0 });
+    await use(tracker);
+    await tracker.close();
+  },
+
+  dashboard: async ({}, use) => {
+    const dashboard = await startFakeDashboard({ token: UPSTREAM_TOKEN, pingMs: 0 });
+    await use(dashboard);
+    await dashboard.close();
+  },
+
+  relay: async ({ tracker, dashboard }, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
+    const dataDir = join(dir, 'data');
+    const configFile = join(dir, 'relay.json');
+    const reconnect = { initialMs: 100, maxMs: 1000, authRetryMs: 1000, idleTimeoutMs: 60_000 };
+    const token = { env: 'HERALD_E2E_UPSTREAM_TOKEN' };
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        connectors: [
+          { type: 'tickets', name: 'tracker', url: tracker.url, token, reconnect },
+          { type: 'agents', name: 'agents', url: dashboard.url, token, reconnect },
+        ],
+      }),
+    );
+    const relay = await startRelay({
+      dataDir,
+      env: {
+        HERALD_CONFIG: configFile,
+        HERALD_E2E_UPSTREAM_TOKEN: UPSTREAM_TOKEN,
+        HERALD_HEARTBEAT_SECONDS: '5',
+      },
+    });
+    try {
+      await relay.addUser(ALICE.name, ALICE.password, ['tickets', 'agents/**', 'jobs/**']);
+      const publisherToken = await relay.addPublisher('jobs', ['**']);
+      // The connectors have subscribed upstream: nothing pushed from now on can be missed.
+      await tracker.waitForConnections(1, 10_000);
+      await dashboard.waitForConnections(1, 10_000);
+      await use(Object.assign(relay, { publisherToken }));
+    } finally {
+      await relay.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+
+  toasts: async ({}, use) => {
+    const toasts = new Toasts(toastLogPath());
+    await toasts.start();
+    await use(toasts);
+    await toasts.closeAll();
+  },
+
+  ext: async ({ tabsGranted }, use) => {
+    const profile = mkdtempSync(join(tmpdir(), 'herald-e2e-profile-'));
+    const ext = new ExtensionBrowser(profile, { tabsGranted });
+    await ext.launch();
+    await use(ext);
+    await ext.dispose();
+  },
+
+  signedIn: async ({ ext, relay, toasts }, use) => {
+    void toasts; // started before signing in, so every toast of the session is counted
+    const popup = await ext.openPopup();
+    await popup.signIn(relay.url, ALICE.name, ALICE.password);
+    await popup.expectConnected();
+    await use(popup);
+  },
+});
+/* eslint-enable no-empty-pattern */
+
+export { expect };

@@ -1,0 +1,19 @@
+// One desktop (Xvfb + D-Bus + dunst) for the whole run; tests and the browsers they launch find
+// it through the environment, which Playwright hands on to its workers.
+import { existsSync } from 'node:fs';
+import { startDesktop } from './desktop';
+import { EXTENSION_DIR, RELAY_BIN } from './paths';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  for (const [what, path, build] of [
+    ['extension', EXTENSION_DIR, 'npm run build -w @herald/extension'],
+    ['relay', RELAY_BIN, 'npm run build -w @herald/relay'],
+  ] as const) {
+    if (!existsSync(path)) throw new Error(`The ${what} is not built (${path}); run \`${build}\`.`);
+  }
+  const desktop = await startDesktop();
+  process.env.DISPLAY = desktop.display;
+  process.env.DBUS_SESSION_BUS_ADDRESS = desktop.busAddress;
+  process.env.HERALD_E2E_TOAST_LOG = desktop.toastLog;
+  return () => desktop.stop();
+}

@@ -1,0 +1,89 @@
+// The popup, driven through the names a screen reader would announce.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export const EVENT_TYPES = [
+  'Proposed resolution',
+  'Other status changes',
+  'Approvals',
+  'Questions',
+  'Lifecycle',
+  'Messages',
+  'Other sources',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export class PopupPage {
+  readonly relayUrl: Locator;
+  readonly username: Locator;
+  readonly password: Locator;
+  readonly signInButton: Locator;
+  readonly signOutButton: Locator;
+  readonly status: Locator;
+  readonly alert: Locator;
+  readonly recent: Locator;
+  readonly recentItems: Locator;
+
+  constructor(readonly page: Page) {
+    this.relayUrl = page.getByLabel('Relay URL');
+    this.username = page.getByLabel('Username');
+    this.password = page.getByLabel('Password');
+    this.signInButton = page.getByRole('button', { name: 'Sign in' });
+    this.signOutButton = page.getByRole('button', { name: 'Sign out' });
+    this.status = page.getByRole('status');
+    this.alert = page.getByRole('alert');
+    this.recent = page.getByRole('list', { name: 'Recent events' });
+    this.recentItems = this.recent.getByRole('listitem');
+  }
+
+  static async open(page: Page, extensionId: string): Promise<PopupPage> {
+    // The size the toolbar popup has, so screenshots look like the real thing.
+    await page.setViewportSize({ width: 360, height: 520 });
+    await page.goto(`chrome-extension://${extensionId}/popup.html`);
+    return new PopupPage(page);
+  }
+
+  async signIn(relayUrl: string, username: string, password: string): Promise<void> {
+    await this.relayUrl.fill(relayUrl);
+    await this.username.fill(username);
+    await this.password.fill(password);
+    await this.signInButton.click();
+  }
+
+  async expectSignedOut(): Promise<void> {
+    await expect(this.signInButton).toBeVisible();
+    await expect(this.relayUrl).toBeVisible();
+    await expect(this.signOutButton).toBeHidden();
+  }
+
+  async expectConnected(): Promise<void> {
+    await expect(this.status).toContainText('Connected');
+    await expect(this.signInButton).toBeHidden();
+  }
+
+  eventType(name: EventType): Locator {
+    return this.page.getByRole('checkbox', { name, exact: true });
+  }
+
+  /** Sets a toggle and waits until the popup shows it set. */
+  async setEventType(name: EventType, on: boolean): Promise<void> {
+    await this.eventType(name).setChecked(on);
+    await expect(this.eventType(name)).toBeChecked({ checked: on });
+  }
+
+  /** The data-seq of every item of the recent list, top to bottom. */
+  async recentSeqs(): Promise<number[]> {
+    const seqs = await this.recentItems.evaluateAll((items) =>
+      items.map((li) => Number(li.getAttribute('data-seq'))),
+    );
+    return seqs;
+  }
+
+  /** Recent items whose text contains `text`. */
+  recentItem(text: string): Locator {
+    return this.recentItems.filter({ hasText: text });
+  }
+
+  mute(label: 'Mute 1 hour' | 'Mute until tomorrow' | 'Unmute'): Promise<void> {
+    return this.page.getByRole('button', { name: label }).click();
+  }
+}

@@ -1,0 +1,73 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { CLOSE } from '@herald/shared';
+import { connect } from '../../relay/test/ws-client';
+import { ALICE, expect, test } from '../fixtures';
+import { DOCS_IMG } from '../paths';
+
+/** A loopback port nothing listens on (bound, read, released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('1. signs in once from the popup and is still signed in after a browser restart', async ({
+  ext,
+  relay,
+}) => {
+  const popup = await ext.openPopup();
+  await popup.expectSignedOut();
+  await expect(popup.status).toHaveText('Signed out');
+  await popup.page.screenshot({ path: join(DOCS_IMG, 'popup-signed-out.png') });
+
+  await popup.signIn(relay.url, ALICE.name, ALICE.password);
+  await popup.expectConnected();
+
+  await ext.close();
+  await ext.launch();
+  const again = await ext.openPopup();
+  await again.expectConnected();
+  await expect(again.relayUrl).toBeHidden();
+  await expect(again.password).toBeHidden();
+});
+
+test('9. signing out revokes the token at the relay and brings back the sign-in form', async ({
+  ext,
+  relay,
+  signedIn,
+}) => {
+  const stored = (await ext.storageLocal())['auth'] as { token: string } | undefined;
+  const token = stored?.token;
+  expect(token, 'the extension keeps its token while signed in').toBeTruthy();
+
+  await signedIn.signOutButton.click();
+  await signedIn.expectSignedOut();
+  await expect(signedIn.status).toHaveText('Signed out');
+  expect((await ext.storageLocal())['auth']).toBeUndefined();
+
+  const client = await connect(relay.url);
+  client.send({ type: 'hello', token });
+  expect((await client.closed).code).toBe(CLOSE.UNAUTHORIZED);
+});
+
+test('10. the popup says in words what went wrong: password, unreachable relay, bad URL', async ({
+  ext,
+  relay,
+}) => {
+  const popup = await ext.openPopup();
+
+  await popup.signIn(relay.url, ALICE.name, 'not the password');
+  await expect(popup.alert).toHaveText(/wrong username or password/i);
+  await popup.expectSignedOut();
+
+  await popup.signIn(`http://127.0.0.1:${await closedPort()}`, ALICE.name, ALICE.password);
+  await expect(popup.alert).toHaveText(/relay not reachable/i);
+  await popup.expectSignedOut();
+
+  await popup.signIn('relay at home', ALICE.name, ALICE.password);
+  await expect(popup.alert).toHaveText(/not a valid url/i);
+  await popup.expectSignedOut();
+});
