@@ -108,6 +108,7 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
       url: joinUrl(cfg.url, 'api/events'),
       token,
       accept: 'text/event-stream',
+      expectType: /^text\/event-stream\b/i,
       signal,
       idleTimeoutMs: cfg.reconnect.idleTimeoutMs,
       onOpen: () => {

@@ -4,6 +4,8 @@ export interface HttpStreamOptions {
   url: string;
   token: string;
   accept: string;
+  /** The media types a real upstream answers with; anything else (a proxy's login page) is an error. */
+  expectType: RegExp;
   signal: AbortSignal;
   idleTimeoutMs: number;
   /** Called once the response headers said 2xx. */
@@ -43,6 +45,11 @@ export async function readHttpStream(opts: HttpStreamOptions): Promise<void> {
     if (!res.ok || !res.body) {
       await res.body?.cancel().catch(() => undefined);
       throw new Error(`HTTP ${res.status}`);
+    }
+    const type = res.headers.get('content-type') ?? '';
+    if (!opts.expectType.test(type)) {
+      await res.body.cancel().catch(() => undefined);
+      throw new Error(`unexpected content-type "${type.slice(0, 100)}"`);
     }
     opts.onOpen();
     armIdle();

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../test/fakes/http-server';
 import { createRecorder, type Recorder } from '../../test/fakes/recorder';
@@ -234,5 +236,36 @@ describe('tickets connector', () => {
     await rec.waitForEvents(2);
     await waitUntil(() => connector.status().skipped === 2, 'both huge lines to be skipped');
     expect(rec.events.map((e) => e.tag)).toEqual(['ticket:before', 'ticket:after']);
+  });
+
+  it('does not mistake a 200 HTML page (a proxy, a login wall) for the stream', async () => {
+    await setup();
+    let hits = 0;
+    const wall = createServer((_req, res) => {
+      hits += 1;
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html>\n<p>please sign in</p>\n</html>\n');
+    });
+    await new Promise<void>((r) => wall.listen(0, '127.0.0.1', r));
+    const other = createTicketsConnector(
+      ticketsConfigSchema.parse({
+        type: 'tickets',
+        name: 'walled',
+        url: `http://127.0.0.1:${(wall.address() as AddressInfo).port}`,
+        token: { env: 'TEST_TRACKER_TOKEN' },
+        reconnect: { initialMs: 20, maxMs: 100 },
+      }),
+      rec.ctx,
+    );
+    other.start();
+    await waitUntil(() => hits >= 2, 'a retry');
+    await other.stop();
+    await new Promise((r) => wall.close(r));
+    expect(other.status()).toMatchObject({
+      connected: false,
+      skipped: 0,
+      lastError: 'unexpected content-type "text/html"',
+    });
   });
 });

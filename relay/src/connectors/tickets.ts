@@ -59,6 +59,8 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
       url: joinUrl(cfg.url, 'tickets/watch'),
       token,
       accept: 'application/x-ndjson',
+      // application/x-ndjson per the spec; other JSON-lines spellings and text/plain are tolerated.
+      expectType: /json|^text\/plain/i,
       signal,
       idleTimeoutMs: cfg.reconnect.idleTimeoutMs,
       onOpen: () => {
