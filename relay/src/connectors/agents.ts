@@ -74,7 +74,7 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
     if (!frame.success) return skip('no kind or seq');
     const { seq } = frame.data;
     const id = contentId(`agents-${cfg.name}-${seq}`, frame.data);
-    if (seq <= lastSeq) {
+    if (lastSeq > 0 && seq <= lastSeq) {
       if (seen.get(seq) === id) {
         stats.coalesced();
         return;
