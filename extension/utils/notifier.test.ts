@@ -170,12 +170,15 @@ describe('click', () => {
     expect(await fakeBrowser.action.getBadgeText({})).toBe('');
   });
 
-  it('the summary toast just goes away', async () => {
+  it('the summary toast goes away and shows the list instead of opening a page', async () => {
     const { n, open } = notifier();
+    const openPopup = vi.fn(async () => undefined);
+    fakeBrowser.action.openPopup = openPopup;
     for (let seq = 1; seq <= 5; seq++) await n.handle(proposed(seq, `T-${seq}`), true);
     await n.flushCatchUp();
     await n.activate(SUMMARY_ID);
     expect(open).not.toHaveBeenCalled();
+    expect(openPopup).toHaveBeenCalled();
     expect(await toasts()).toEqual({});
   });
 });

@@ -90,10 +90,19 @@ export function createNotifier(options: NotifierOptions = {}) {
     });
   }
 
+  /** The summary stands for many events: the popup lists them (where the browser lets us open it). */
+  async function showList(): Promise<void> {
+    try {
+      await browser.action.openPopup();
+    } catch {
+      // Older Chrome, Firefox without a user gesture: the badge still points at the list.
+    }
+  }
+
   /** A toast or a recent item was clicked: open its page, clear its toast, mark it read. */
   async function activate(tag: string): Promise<void> {
     await browser.notifications.clear(tag);
-    if (tag === SUMMARY_ID) return;
+    if (tag === SUMMARY_ID) return showList();
     const item = (await getLocal('recent')).find((i) => i.tag === tag);
     await updateRecent((list) => markRead(list, tag));
     if (item?.url) await open(item.url);
