@@ -14,6 +14,8 @@ const WORDS: Record<string, string> = {
   origin_forbidden: 'The relay does not accept this extension (allowed origins).',
   unauthorized: 'Your session was revoked or has expired. Sign in again.',
   stale: 'The relay went quiet; reconnecting.',
+  worker_unavailable: 'The extension did not answer. Close this window and try again.',
+  invalid_request: 'The extension did not understand that request.',
   [`close:${CLOSE.GOING_AWAY}`]: 'The relay is restarting.',
   [`close:${CLOSE.TRY_AGAIN_LATER}`]: 'The relay asked us to come back later.',
   [`close:${CLOSE.MALFORMED}`]: 'The relay did not understand a message.',
