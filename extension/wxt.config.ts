@@ -28,6 +28,8 @@ export default defineConfig({
     permissions: ['notifications', 'storage', 'alarms'],
     optional_permissions: ['tabs'],
     action: { default_title: 'Herald' },
+    // The options page is the popup in a tab: one set of settings, one place to keep accessible.
+    options_ui: { page: 'popup.html', open_in_tab: true },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
