@@ -168,7 +168,7 @@ describe('agents connector', () => {
   });
 
   it('assembles a frame trickled byte by byte and drops one cut by a disconnect', async () => {
-    await setup();
+    const connector = await setup();
     await dash.waitForConnections(1);
     dash.emitRaw('data: {"kind": "approval_added", "seq": 50, "id"');
     dash.dropConnections();
@@ -183,5 +183,6 @@ describe('agents connector', () => {
     await rec.waitForEvents(1);
     expect(rec.events[0]!.title).toBe('Approval needed: Ünïcödé 🐛');
     expect(rec.events).toHaveLength(1);
+    expect(connector.status().skipped).toBe(0);
   });
 });

@@ -129,6 +129,8 @@ describe('tickets connector', () => {
     tracker.push(line('marker', 'closed'));
     await rec.waitForEvents(2);
     expect(rec.events.map((e) => e.tag)).toEqual(['ticket:whole', 'ticket:marker']);
+    // Only the orphaned second half was junk; the cut first half was dropped with its connection.
+    expect(connector.status().skipped).toBe(1);
   });
 
   it('logs a rejected token clearly, never the token, and recovers once it is fixed', async () => {
