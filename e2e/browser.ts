@@ -29,6 +29,11 @@ interface VersionsUpdated {
   versions: { scriptURL: string; runningStatus: WorkerStatus }[];
 }
 
+/** The copy of the build this run tests (global-setup.ts), or the build itself. */
+function extensionBuild(): string {
+  return process.env.HERALD_E2E_EXTENSION_DIR ?? EXTENSION_DIR;
+}
+
 /**
  * Chrome shows a dialog for an optional permission that no automation can click. A person who
  * granted `tabs` has the same extension with that permission active, so for those tests we load a
@@ -36,7 +41,7 @@ interface VersionsUpdated {
  */
 function copyWithTabsGranted(): string {
   const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-ext-'));
-  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  cpSync(extensionBuild(), dir, { recursive: true });
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
     permissions?: string[];
@@ -75,7 +80,7 @@ export class ExtensionBrowser {
     readonly profileDir: string,
     private readonly opts: ExtensionBrowserOptions = {},
   ) {
-    this.extensionDir = opts.tabsGranted ? copyWithTabsGranted() : EXTENSION_DIR;
+    this.extensionDir = opts.tabsGranted ? copyWithTabsGranted() : extensionBuild();
     this.extensionId = unpackedExtensionId(this.extensionDir);
   }
 

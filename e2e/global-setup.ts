@@ -1,6 +1,8 @@
 // One desktop (Xvfb + D-Bus + dunst) for the whole run; tests and the browsers they launch find
 // it through the environment, which Playwright hands on to its workers.
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDesktop } from './desktop';
 import { EXTENSION_DIR, RELAY_BIN } from './paths';
 
@@ -11,9 +13,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   ] as const) {
     if (!existsSync(path)) throw new Error(`The ${what} is not built (${path}); run \`${build}\`.`);
   }
+  // The run tests one build from start to end, even if someone rebuilds the extension meanwhile.
+  const build = mkdtempSync(join(tmpdir(), 'herald-e2e-build-'));
+  cpSync(EXTENSION_DIR, build, { recursive: true });
+  process.env.HERALD_E2E_EXTENSION_DIR = build;
   const desktop = await startDesktop();
   process.env.DISPLAY = desktop.display;
   process.env.DBUS_SESSION_BUS_ADDRESS = desktop.busAddress;
   process.env.HERALD_E2E_TOAST_LOG = desktop.toastLog;
-  return () => desktop.stop();
+  return async () => {
+    await desktop.stop();
+    rmSync(build, { recursive: true, force: true });
+  };
 }
