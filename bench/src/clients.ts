@@ -80,13 +80,17 @@ async function storm(count: number, timeoutMs: number): Promise<StormResult> {
     c.welcomeHead = -1;
     c.caughtUpAt = 0;
   }
-  const back = await Promise.all(victims.map((c) => connectWithRetry(c, deadline, c.lastSeq)));
+  const attempts = victims.map((c) => connectWithRetry(c, deadline, c.lastSeq));
+  // How long this process took just to start the handshakes: client-side cost, not the server's.
+  const startedMs = round((nowMicros() - dropAt) / 1000);
+  const back = await Promise.all(attempts);
   while (Date.now() < deadline && victims.some((c) => c.caughtUpAt === 0)) await sleep(20);
   const done = victims.filter((c) => c.caughtUpAt > 0);
   const last = done.reduce((m, c) => Math.max(m, c.caughtUpAt), dropAt);
   const dist = (xs: number[]) => percentiles(xs, [50, 90, 100]).map((us) => round(us / 1000));
   const cpu = process.cpuUsage(cpuBefore);
   return {
+    startedMs,
     welcomeMs: dist(victims.map((c) => c.readyAt - dropAt)),
     caughtUpMsDist: dist(done.map((c) => c.caughtUpAt - dropAt)),
     clientCpuCores: round((cpu.user + cpu.system) / (nowMicros() - dropAt)),

@@ -82,6 +82,8 @@ export class Conn {
       const ready = (): void => {
         this.connected = true;
         this.readyAt = nowMicros();
+        // Peers have no resume: back is all there is to catching up.
+        if (protocol !== 'herald') this.caughtUpAt = this.readyAt;
         resolve();
       };
       if (protocol === 'sio-official') {

@@ -53,6 +53,8 @@ export interface StormResult {
   stragglers: number;
   /** Connection attempts refused (rate limit / try later) and retried. */
   retries: number;
+  /** ms this process took to start every new handshake (its own cost). */
+  startedMs: number;
   /** ms from the drop until accepted (welcome) and until caught up: p50, p90, max. */
   welcomeMs: number[];
   caughtUpMsDist: number[];

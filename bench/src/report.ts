@@ -82,3 +82,56 @@ export function table(results: Results, sizes: number[]): string {
   }
   return lines.join('\n');
 }
+
+interface StormRow {
+  clients: number;
+  dropped: number;
+  caughtUpSec: number;
+  welcomeMsP50P90Max?: number[];
+  clientStartMs: number;
+  clientCpuCores: number;
+  eventsLost: number;
+  duplicates: number;
+  stragglers: number;
+  refusedAndRetried: number;
+  serverCpuMicrosPerReconnect: number;
+  liveTrafficCpuMicrosPerReconnect: number;
+  kernelListenDrops: number;
+}
+
+/**
+ * The reconnect storm per server. Only Herald resumes (`since`), so only its "caught up" and
+ * "lost" mean anything; for the peers the storm shows what the handshakes alone cost.
+ */
+export function stormTable(storms: Record<string, unknown>): string {
+  const names = Object.keys(storms);
+  if (names.length === 0) return '';
+  const rows: [string, (s: StormRow, n: string) => string | number | undefined][] = [
+    ['storm: clients dropped / connected', (s) => `${s.dropped} / ${s.clients}`],
+    ['storm: all back (welcome/open), s', (s) => (s.welcomeMsP50P90Max?.[2] ?? NaN) / 1000],
+    ['storm: p50 back, s', (s) => (s.welcomeMsP50P90Max?.[0] ?? NaN) / 1000],
+    ['storm: client process starting handshakes, s', (s) => s.clientStartMs / 1000],
+    ['storm: client CPU (cores)', (s) => s.clientCpuCores],
+    [
+      'storm: all caught up (replayed to head), s',
+      (s, n) => (n === 'herald' ? s.caughtUpSec : undefined),
+    ],
+    [
+      'storm: events lost / duplicated',
+      (s, n) => (n === 'herald' ? `${s.eventsLost} / ${s.duplicates}` : undefined),
+    ],
+    ['storm: server CPU µs per reconnect', (s) => s.serverCpuMicrosPerReconnect],
+    ['  of which live traffic (pre-storm rate)', (s) => s.liveTrafficCpuMicrosPerReconnect],
+    ['storm: refused+retried / stragglers', (s) => `${s.refusedAndRetried} / ${s.stragglers}`],
+    ['storm: kernel listen-queue drops', (s) => s.kernelListenDrops],
+  ];
+  const lines = [`| storm | ${names.join(' | ')} |`, `|---|${names.map(() => '---').join('|')}|`];
+  for (const [label, pick] of rows) {
+    const cells = names.map((n) => {
+      const v = pick(storms[n] as StormRow, n);
+      return v === undefined ? '—' : typeof v === 'number' ? fmt(Math.round(v * 100) / 100) : v;
+    });
+    lines.push(`| ${label} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}

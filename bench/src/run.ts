@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { ClientPool } from './client-pool';
 import { connectIdle, latency, storm, throughput, type Session } from './scenarios';
-import { CLIENT_SATURATED, table, type Results, type SizeResult } from './report';
+import { CLIENT_SATURATED, stormTable, table, type Results, type SizeResult } from './report';
 import { startHerald, startPeer, type Target, type TargetName } from './targets';
 import { checkTargets } from './targets-check';
 
@@ -82,7 +82,8 @@ async function runOne(
       out.latency = await latency(s, RATE[clients] ?? 20, profile.latencyMs);
       log(`  ${name} @${clients}: latency ${JSON.stringify(out.latency)}`);
     }
-    if (name === 'herald' && clients === stormAt.clients && !skip.has('storm')) {
+    // Peers get the same storm as a control for the connection handshake cost (no resume there).
+    if (clients === stormAt.clients && !skip.has('storm')) {
       out.storm = await storm(s, stormAt.drop, 50);
       log(`  ${name} @${clients}: storm ${JSON.stringify(out.storm)}`);
     }
@@ -127,22 +128,22 @@ log(
   `bench ${profile.name}: ${targets.join(', ')} at ${sizes.join(', ')} clients; ${JSON.stringify(info)}`,
 );
 const results: Results = {};
-let stormResult: unknown;
+const storms: Record<string, unknown> = {};
 for (const clients of sizes) {
   for (const name of targets) {
     const r = await runOne(name, clients);
-    if (r.storm) stormResult = r.storm;
+    if (r.storm) storms[name] = r.storm;
     delete r.storm;
     (results[name] ??= {})[String(clients)] = r;
   }
 }
-const summary = table(results, sizes);
+const stormResult = storms.herald;
+const summary = table(results, sizes) + '\n\n' + stormTable(storms);
 const verdicts = checkTargets(results, sizes, stormResult);
 console.log(
   `\nHerald bench (${profile.name}), ${info.cpuModel}, ${info.nproc} cores, node ${info.node}\n`,
 );
 console.log(summary);
-if (stormResult) console.log(`\nreconnect storm: ${JSON.stringify(stormResult)}`);
 console.log('\ntargets:\n' + verdicts.map((v) => `- ${v}`).join('\n'));
 const dir = new URL('../results/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
@@ -158,7 +159,7 @@ writeFileSync(
       machine: info,
       args,
       results,
-      storm: stormResult,
+      storms,
       table: summary,
       targets: verdicts,
     },
