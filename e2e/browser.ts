@@ -101,6 +101,9 @@ export class ExtensionBrowser {
         ...FLAGS,
       ],
     });
+    // Opened now, not on first use: a tab opened later would land in front of, say, the ticket
+    // tab a toast click just opened.
+    await this.probe();
     return this.ctx;
   }
 
@@ -125,8 +128,19 @@ export class ExtensionBrowser {
    */
   private async probe(): Promise<Page> {
     if (this.probePage && !this.probePage.isClosed()) return this.probePage;
-    const page = await this.context.newPage();
-    await page.goto(`chrome-extension://${this.extensionId}/manifest.json`);
+    // The tab the browser opened with, so the probe adds no tab of its own.
+    const page = this.context.pages()[0] ?? (await this.context.newPage());
+    const url = `chrome-extension://${this.extensionId}/manifest.json`;
+    await expect
+      .poll(
+        () =>
+          page.goto(url).then(
+            () => true,
+            () => false,
+          ),
+        { message: 'extension loaded' },
+      )
+      .toBe(true);
     this.probePage = page;
     return page;
   }
