@@ -168,9 +168,24 @@ ui.focusTabs.addEventListener('change', () => {
   void change.catch(() => false).then(renderFocusTabs);
 });
 
+/**
+ * A replay writes storage once per event; one render per 50 ms is plenty. (A timer, not
+ * requestAnimationFrame, which stops in a background tab, e.g. the options page.)
+ */
+let renderQueued = false;
+function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  setTimeout(() => {
+    renderQueued = false;
+    void render();
+  }, 50);
+}
+
 browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync' && 'prefs' in changes) void renderPrefs();
-  if (area === 'local') void render();
+  // The cursor moves with every event and changes nothing on screen.
+  if (area === 'local' && Object.keys(changes).some((k) => k !== 'cursor')) scheduleRender();
 });
 void renderPrefs();
 void renderFocusTabs();
