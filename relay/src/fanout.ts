@@ -82,16 +82,36 @@ export class Fanout {
 
   /** Queues freshly committed events for every live reader allowed to see them. */
   publish(events: StoredEvent[]): void {
-    for (const event of events) {
-      const encoded = new EncodedEvent(event);
-      for (const sub of this.subscribers) {
-        if (!sub.live || event.seq <= sub.lastSent) continue;
+    const encoded = events.map((e) => new EncodedEvent(e));
+    // Most readers take the whole batch: they share one concatenated buffer per transport,
+    // so a reader costs one chunk (one write) per batch, not one per event.
+    const whole = new Map<string, Buffer>();
+    for (const sub of this.subscribers) {
+      if (!sub.live) continue;
+      const transport = sub.sink.transport;
+      const picked: Buffer[] = [];
+      let all = true;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        if (event.seq <= sub.lastSent || !sub.accepts(event.topic, event.kind)) {
+          all = false;
+          if (event.seq > sub.lastSent) sub.lastSent = event.seq;
+          continue;
+        }
         sub.lastSent = event.seq;
-        if (!sub.accepts(event.topic, event.kind)) continue;
-        this.enqueue(sub, encoded.for(sub.sink.transport), 1);
+        picked.push(encoded[i]!.for(transport));
       }
-      this.pendingTs.push(event.ts);
+      if (picked.length === 0) continue;
+      let chunk: Buffer;
+      if (picked.length === 1) chunk = picked[0]!;
+      else if (!all) chunk = Buffer.concat(picked);
+      else {
+        chunk = whole.get(transport) ?? Buffer.concat(picked);
+        whole.set(transport, chunk);
+      }
+      this.enqueue(sub, chunk, picked.length);
     }
+    for (const event of events) this.pendingTs.push(event.ts);
     this.scheduleFlush();
   }
 
@@ -116,7 +136,7 @@ export class Fanout {
     return n;
   }
 
-  private enqueue(sub: Subscriber, bytes: Buffer, events: 0 | 1): void {
+  private enqueue(sub: Subscriber, bytes: Buffer, events: number): void {
     if (sub.closed) return;
     this.queuedEvents += events;
     sub.queue.push(bytes);
