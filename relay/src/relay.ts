@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CLOSE, type PublishEvent, type PublishResult, publishEventSchema } from '@herald/shared';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { relayConfigSchema, type RelayOptions } from './config';
+import { ConfigError, relayConfigSchema, type RelayOptions } from './config';
 import { connectorsConfigSchema, createConnectors } from './connectors';
 import type { Connector } from './connectors/types';
 import type { RelayContext } from './context';
@@ -35,9 +35,15 @@ const configFileSchema = z.object({ connectors: connectorsConfigSchema.default([
 
 function loadConnectorConfigs(path: string | undefined) {
   if (!path) return [];
-  const parsed = configFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  const parsed = configFileSchema.safeParse(json);
   if (!parsed.success)
-    throw new Error(`invalid config file ${path}: ${z.prettifyError(parsed.error)}`);
+    throw new ConfigError(`invalid config file ${path}:\n${z.prettifyError(parsed.error)}`);
   return parsed.data.connectors;
 }
 
@@ -92,11 +98,17 @@ export async function createRelay(
     const valid = events.map((e) => publishEventSchema.parse(e));
     return publishing.publish(valid, source);
   };
-  const connectors: Connector[] = createConnectors(connectorConfigs, {
-    publish: (events) => publishAsRelay(events, 'connector'),
-    log: logger,
-    registry: metrics.registry,
-  });
+  let connectors: Connector[];
+  try {
+    connectors = createConnectors(connectorConfigs, {
+      publish: (events) => publishAsRelay(events, 'connector'),
+      log: logger,
+      registry: metrics.registry,
+    });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 
   const server = createServer(createApp(ctx, connectors));
   server.keepAliveTimeout = 5000;
@@ -133,10 +145,16 @@ export async function createRelay(
   ];
   for (const t of timers) t.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    for (const t of timers) clearInterval(t);
+    db.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;

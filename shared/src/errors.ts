@@ -20,6 +20,10 @@ export const HTTP_ERRORS = {
   forbidden: 403,
   topic_forbidden: 403,
   origin_forbidden: 403,
+  /** Webhooks (`POST /v1/hooks/<name>`): signature wrong, timestamp outside ±5 min, delivery seen. */
+  invalid_signature: 401,
+  stale_timestamp: 401,
+  replayed: 409,
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
