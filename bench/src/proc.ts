@@ -31,3 +31,12 @@ export function listenDrops(): number {
   const get = (n: string) => Number(values[names.indexOf(n)] ?? 0);
   return get('ListenOverflows') + get('ListenDrops');
 }
+
+/**
+ * Time the process's main thread (its event loop) spent runnable but waiting for a CPU (µs),
+ * from /proc/<pid>/schedstat: how much the rest of the machine held it back.
+ */
+export function runqueueWaitMicros(pid: number): number {
+  const [, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+  return Number(wait) / 1000;
+}

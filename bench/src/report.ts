@@ -9,10 +9,14 @@ export interface SizeResult {
     deliveriesPerSec: number;
     serverCpuMicrosPerDelivery: number;
     serverCpuCores: number;
+    serverRunqueueWait?: number;
     clientCpuCores: number;
     bytesPerMessage: number;
   };
   latency?: {
+    serverCpuCores?: number;
+    serverRunqueueWait?: number;
+    publishAckP50P99Ms?: number[];
     p50Ms: number;
     p99Ms: number;
     maxMs: number;
@@ -57,10 +61,14 @@ export function table(results: Results, sizes: number[]): string {
       [`server CPU µs/delivery @${k}`, (r) => r.throughput?.serverCpuMicrosPerDelivery],
       [`server CPU cores @${k} (saturation)`, (r) => r.throughput?.serverCpuCores],
       [`client CPU cores @${k} (saturation)`, (r) => r.throughput?.clientCpuCores],
+      [`server waiting for a CPU @${k} (saturation)`, (r) => r.throughput?.serverRunqueueWait],
       [`latency p50 ms @${k}`, (r) => r.latency?.p50Ms],
       [`latency p99 ms @${k}`, (r) => r.latency?.p99Ms],
       [`latency max ms @${k}`, (r) => r.latency?.maxMs],
       [`undelivered @${k} (latency run)`, (r) => r.latency?.undelivered],
+      [`server CPU cores @${k} (latency run)`, (r) => r.latency?.serverCpuCores],
+      [`server waiting for a CPU @${k} (latency run)`, (r) => r.latency?.serverRunqueueWait],
+      [`publish POST→202 p99 ms @${k} (latency run)`, (r) => r.latency?.publishAckP50P99Ms?.[1]],
       [`RSS KB/idle conn @${k}`, (r) => r.idle?.rssPerConnKB],
     );
   }

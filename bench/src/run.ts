@@ -21,11 +21,32 @@ const opt = (name: string): string | undefined =>
 
 const full = opt('full') === 'true';
 const profile = full
-  ? { name: 'full', sizes: [1000, 10000], warmupMs: 2000, measureMs: 8000, latencyMs: 10_000 }
-  : { name: 'quick', sizes: [1000], warmupMs: 1000, measureMs: 4000, latencyMs: 4000 };
+  ? {
+      name: 'full',
+      sizes: [1000, 10000],
+      warmupMs: 2000,
+      measureMs: 8000,
+      latencyMs: 10_000,
+      drainMs: 10_000,
+      settleMs: 2000,
+      stormPeers: ['naive-ws', 'socket.io', 'floor'],
+    }
+  : {
+      name: 'quick',
+      sizes: [1000],
+      warmupMs: 1000,
+      measureMs: 4000,
+      latencyMs: 4000,
+      drainMs: 4000,
+      settleMs: 1000,
+      stormPeers: ['floor'],
+    };
 if (opt('measure-ms')) profile.measureMs = Number(opt('measure-ms'));
 const sizes = opt('clients') ? [Number(opt('clients'))] : profile.sizes;
 const RATE: Record<number, number> = { 1000: 200, 10000: 20 };
+// Events/s published through the storm: enough to prove the replay→live seam, light enough
+// that the storm measures reconnecting rather than fan-out.
+const STORM_RATE = 10;
 const stormAt = full ? { clients: 10000, drop: 5000 } : { clients: sizes[0]!, drop: sizes[0]! };
 const targets = (opt('only')?.split(',') ?? [
   'herald',
@@ -66,7 +87,7 @@ async function runOne(
   const s: Session = { target, pool, clients };
   const out: SizeResult & { storm?: unknown } = { loadavgAtStart: loadavg()[0] };
   try {
-    out.idle = await connectIdle(s, 2000);
+    out.idle = await connectIdle(s, profile.settleMs);
     log(`  ${name} @${clients}: idle ${JSON.stringify(out.idle)}`);
     if (out.idle.connected < clients) throw new Error(`only ${out.idle.connected} connected`);
     if (!skip.has('throughput')) {
@@ -79,12 +100,13 @@ async function runOne(
       }
     }
     if (!skip.has('latency')) {
-      out.latency = await latency(s, RATE[clients] ?? 20, profile.latencyMs);
+      out.latency = await latency(s, RATE[clients] ?? 20, profile.latencyMs, profile.drainMs);
       log(`  ${name} @${clients}: latency ${JSON.stringify(out.latency)}`);
     }
     // Peers get the same storm as a control for the connection handshake cost (no resume there).
-    if (clients === stormAt.clients && !skip.has('storm')) {
-      out.storm = await storm(s, stormAt.drop, 50);
+    const storms = name === 'herald' || profile.stormPeers.includes(name);
+    if (clients === stormAt.clients && storms && !skip.has('storm')) {
+      out.storm = await storm(s, stormAt.drop, STORM_RATE);
       log(`  ${name} @${clients}: storm ${JSON.stringify(out.storm)}`);
     }
   } catch (err) {

@@ -1,7 +1,7 @@
 import type { ClientPool } from './client-pool';
 import type { ClientStats } from './ipc';
 import { makeEvents } from './payload';
-import { cpuMicros, listenDrops, rssBytes } from './proc';
+import { cpuMicros, listenDrops, rssBytes, runqueueWaitMicros } from './proc';
 import { postEvents } from './publisher';
 import { percentiles, round, sleep } from './stats';
 import type { Target } from './targets';
@@ -29,6 +29,7 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
   let errors = 0;
   let running = true;
   let lastError = '';
+  const acks: number[] = [];
   const loop = (async () => {
     while (running) {
       const n = inFlight < maxInFlight ? next(published) : 0;
@@ -38,7 +39,9 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
       }
       published += n;
       inFlight++;
+      const sent = performance.now();
       postEvents(t.publishUrl, t.publishToken, makeEvents(n))
+        .then(() => acks.push(performance.now() - sent))
         .catch((e: unknown) => {
           errors++;
           lastError = String(e);
@@ -51,6 +54,8 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
     get published() {
       return published - errors;
     },
+    /** POST → 202 round trips, ms. */
+    acks,
     stop: async () => {
       running = false;
       await loop;
@@ -85,10 +90,12 @@ export async function throughput(s: Session, warmupMs: number, measureMs: number
   await sleep(warmupMs);
   const a = await s.pool.stats();
   const cpuA = cpuMicros(s.target.pid);
+  const waitA = runqueueWaitMicros(s.target.pid);
   const t0 = performance.now();
   await sleep(measureMs);
   const b = await s.pool.stats();
   const cpuB = cpuMicros(s.target.pid);
+  const waitB = runqueueWaitMicros(s.target.pid);
   const wall = (performance.now() - t0) / 1000;
   await pub.stop();
   const missing = await drain(s, pub.published, 5000);
@@ -97,6 +104,7 @@ export async function throughput(s: Session, warmupMs: number, measureMs: number
     deliveriesPerSec: Math.round(deliveries / wall),
     serverCpuMicrosPerDelivery: round((cpuB - cpuA) / Math.max(1, deliveries), 3),
     serverCpuCores: round((cpuB - cpuA) / 1e6 / wall),
+    serverRunqueueWait: round((waitB - waitA) / 1e6 / wall),
     clientCpuCores: round(clientCpu(a, b)),
     bytesPerMessage: Math.round(
       (sum(b.map((x) => x.bytes)) - sum(a.map((x) => x.bytes))) / deliveries,
@@ -106,7 +114,7 @@ export async function throughput(s: Session, warmupMs: number, measureMs: number
 }
 
 /** Fixed offered load (events/s to every client); latency from just before the POST. */
-export async function latency(s: Session, rate: number, durationMs: number) {
+export async function latency(s: Session, rate: number, durationMs: number, drainMs: number) {
   await s.pool.reset();
   const start = performance.now();
   const pub = publisher(
@@ -115,10 +123,12 @@ export async function latency(s: Session, rate: number, durationMs: number) {
     16,
   );
   const cpuA = cpuMicros(s.target.pid);
+  const waitA = runqueueWaitMicros(s.target.pid);
   await sleep(durationMs);
   const serverCpuCores = round((cpuMicros(s.target.pid) - cpuA) / 1e3 / durationMs);
+  const serverRunqueueWait = round((runqueueWaitMicros(s.target.pid) - waitA) / 1e3 / durationMs);
   await pub.stop();
-  const undelivered = await drain(s, pub.published, 10_000);
+  const undelivered = await drain(s, pub.published, drainMs);
   const stats = await s.pool.stats();
   const lat = stats.flatMap((x) => x.latencies);
   const [p50 = NaN, p99 = NaN, max = NaN] = percentiles(lat, [50, 99, 100]).map((us) =>
@@ -133,7 +143,10 @@ export async function latency(s: Session, rate: number, durationMs: number) {
     maxMs: max,
     undelivered,
     serverCpuCores,
+    /** Share of the time the server's event loop was ready to run but had no CPU. */
+    serverRunqueueWait,
     clientCpuCores: round(Math.max(...stats.map((x) => x.cpuMicros / x.wallMicros))),
+    publishAckP50P99Ms: percentiles(pub.acks, [50, 99]).map((ms) => round(ms)),
   };
 }
 
