@@ -16,6 +16,7 @@ export interface SizeResult {
   latency?: {
     serverCpuCores?: number;
     serverRunqueueWait?: number;
+    clientRunqueueWait?: number;
     publishAckP50P99Ms?: number[];
     p50Ms: number;
     p99Ms: number;
@@ -68,6 +69,7 @@ export function table(results: Results, sizes: number[]): string {
       [`undelivered @${k} (latency run)`, (r) => r.latency?.undelivered],
       [`server CPU cores @${k} (latency run)`, (r) => r.latency?.serverCpuCores],
       [`server waiting for a CPU @${k} (latency run)`, (r) => r.latency?.serverRunqueueWait],
+      [`client waiting for a CPU @${k} (latency run)`, (r) => r.latency?.clientRunqueueWait],
       [`publish POST→202 p99 ms @${k} (latency run)`, (r) => r.latency?.publishAckP50P99Ms?.[1]],
       [`RSS KB/idle conn @${k}`, (r) => r.idle?.rssPerConnKB],
     );

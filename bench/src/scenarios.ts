@@ -124,7 +124,13 @@ export async function latency(s: Session, rate: number, durationMs: number, drai
   );
   const cpuA = cpuMicros(s.target.pid);
   const waitA = runqueueWaitMicros(s.target.pid);
+  const clientWaitA = s.pool.pids.map(runqueueWaitMicros);
   await sleep(durationMs);
+  const clientRunqueueWait = round(
+    Math.max(...s.pool.pids.map((p, i) => runqueueWaitMicros(p) - clientWaitA[i]!)) /
+      1e3 /
+      durationMs,
+  );
   const serverCpuCores = round((cpuMicros(s.target.pid) - cpuA) / 1e3 / durationMs);
   const serverRunqueueWait = round((runqueueWaitMicros(s.target.pid) - waitA) / 1e3 / durationMs);
   await pub.stop();
@@ -146,6 +152,7 @@ export async function latency(s: Session, rate: number, durationMs: number, drai
     /** Share of the time the server's event loop was ready to run but had no CPU. */
     serverRunqueueWait,
     clientCpuCores: round(Math.max(...stats.map((x) => x.cpuMicros / x.wallMicros))),
+    clientRunqueueWait,
     publishAckP50P99Ms: percentiles(pub.acks, [50, 99]).map((ms) => round(ms)),
   };
 }
