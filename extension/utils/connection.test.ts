@@ -86,6 +86,7 @@ describe('connecting', () => {
     t.io.last().open();
     expect(t.io.last().sent[0]).not.toHaveProperty('since');
     t.io.last().receive(welcome(12));
+    t.io.last().receive({ type: 'caught_up', seq: 12 });
     await settle();
     expect(t.store.cursor).toEqual({ since: 12, epoch: 'e1' });
     expect(t.deps.onReplayDone).toHaveBeenCalledTimes(1);
@@ -124,7 +125,7 @@ describe('events', () => {
     expect(t.deps.onReplayDone).toHaveBeenCalledTimes(1);
   });
 
-  it('ends the replay after a quiet spell when the head event itself was filtered out', async () => {
+  it('ends the replay where the relay says, even when the head event itself was filtered out', async () => {
     const t = setup({}, { cursor: { since: 0, epoch: 'e1' } });
     t.conn.start();
     await settle();
@@ -133,8 +134,10 @@ describe('events', () => {
     t.io.last().receive({ type: 'event', event: makeEvent(3) });
     await settle();
     expect(t.deps.onReplayDone).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(TIMING.replayIdleMs);
+    t.io.last().receive({ type: 'caught_up', seq: 10 });
+    await settle();
     expect(t.deps.onReplayDone).toHaveBeenCalledTimes(1);
+    expect(t.seen).toEqual([{ seq: 3, replay: true }]);
   });
 
   it('a new epoch (relay log replaced) starts the cursor over instead of dropping everything', async () => {

@@ -38,8 +38,6 @@ export const TIMING = {
   staleMs: 45_000,
   /** App-level ping: keeps an MV3 worker alive and proves the socket carries traffic. */
   pingMs: 20_000,
-  /** The relay may filter out the `head` event itself, so replay also ends after a quiet spell. */
-  replayIdleMs: 500,
 };
 
 const OPEN = 1;
@@ -68,14 +66,10 @@ export class Connection {
   private replaying = false;
   private welcomed = false;
   private chain: Promise<void> = Promise.resolve();
-  private timers: Record<
-    'retry' | 'stale' | 'ping' | 'replay',
-    ReturnType<typeof setTimeout> | undefined
-  > = {
+  private timers: Record<'retry' | 'stale' | 'ping', ReturnType<typeof setTimeout> | undefined> = {
     retry: undefined,
     stale: undefined,
     ping: undefined,
-    replay: undefined,
   };
   private snap: ConnectionSnapshot = { state: 'signed_out' };
   private readonly now: () => number;
@@ -147,7 +141,7 @@ export class Connection {
 
   private abandon(code: number): void {
     this.gen++;
-    for (const name of ['retry', 'stale', 'ping', 'replay'] as const) this.clearTimer(name);
+    for (const name of ['retry', 'stale', 'ping'] as const) this.clearTimer(name);
     const socket = this.socket;
     this.socket = null;
     this.welcomed = false;
@@ -241,19 +235,20 @@ export class Connection {
           this.cursor = cursor;
           this.enqueue(() => this.deps.saveCursor(cursor));
         }
-        this.replaying = this.cursor.since < msg.head;
+        this.replaying = true;
         this.emit({ state: 'connected', head: msg.head, user: auth.user.name });
-        if (!this.replaying) this.enqueue(() => this.deps.onReplayDone());
         return;
       }
       case 'event':
         this.enqueue(() => this.process(msg.event));
         return;
+      case 'caught_up':
+        // The relay says where its replay ended, so "missed while away" is exact, not guessed.
+        this.enqueue(() => this.endReplay());
+        return;
       case 'heartbeat':
       case 'pong':
       case 'subscribed':
-        if (this.replaying) this.finishReplay();
-        return;
       case 'error':
         return;
     }
@@ -274,13 +269,9 @@ export class Connection {
     await this.deps.onEvent(event, replay);
     this.cursor = { since: event.seq, epoch: cursor.epoch };
     await this.deps.saveCursor(this.cursor);
-    if (!replay) return;
-    this.clearTimer('replay');
-    if (event.seq >= this.head) await this.endReplay();
-    else this.timers.replay = setTimeout(() => this.finishReplay(), TIMING.replayIdleMs);
   }
 
-  /** Ends the replay after everything already queued has been processed. */
+  /** Ends the replay after everything already queued has been processed (socket gone mid-replay). */
   private finishReplay(): void {
     if (!this.replaying) return;
     this.chain = this.chain.then(() => this.endReplay()).catch(() => undefined);
@@ -289,7 +280,6 @@ export class Connection {
   private async endReplay(): Promise<void> {
     if (!this.replaying) return;
     this.replaying = false;
-    this.clearTimer('replay');
     await this.deps.onReplayDone();
   }
 

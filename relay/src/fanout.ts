@@ -1,5 +1,5 @@
 import { CLOSE } from '@herald/shared';
-import { EncodedEvent, heartbeatBytes } from './frames';
+import { caughtUpBytes, EncodedEvent, heartbeatBytes } from './frames';
 import type { EventLog, StoredEvent } from './store/log';
 import type { Subscriber } from './subscriber';
 
@@ -61,6 +61,8 @@ export class Fanout {
       // Caught up only if nothing was committed since the read; live fan-out takes over from here.
       if (rows.length < REPLAY_PAGE && sub.lastSent >= this.log.head()) {
         sub.live = true;
+        // Written in the same turn, so it lands after the last replayed event and before any live one.
+        sub.sink.write([caughtUpBytes(sub.sink.transport, sub.lastSent)]);
         return;
       }
       if (sub.sink.buffered() > slice) await sub.sink.drained();

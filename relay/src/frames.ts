@@ -52,3 +52,17 @@ export function heartbeatBytes(head: number, at: string): Record<Transport, Buff
     sse: Buffer.from(': keep-alive\n\n'),
   };
 }
+
+/** Marks the end of a reader's replay, in its transport's shape. */
+export function caughtUpBytes(transport: Transport, seq: number): Buffer {
+  switch (transport) {
+    case 'ws':
+      return textFrame(JSON.stringify({ type: 'caught_up', seq }));
+    case 'ndjson':
+      return Buffer.from(JSON.stringify({ event: 'caught_up', seq }) + '\n');
+    case 'sse':
+      return Buffer.from(
+        `event: caught_up\ndata: ${JSON.stringify({ event: 'caught_up', seq })}\n\n`,
+      );
+  }
+}

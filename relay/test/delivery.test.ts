@@ -86,6 +86,19 @@ describe('publish → receive', () => {
     client.ws.close();
   });
 
+  it('marks the end of the replay with caught_up, after the last replayed event and before live ones', async () => {
+    const r = await relay.publish(publisher, [event({ id: 'cu-1' }), event({ id: 'cu-2' })]);
+    const first = r.results[0]!.seq;
+    const { client } = await subscribe(relay.url, { token: alice, since: first - 1 });
+    const caught = await client.next('caught_up');
+    await relay.publish(publisher, event({ id: 'cu-live' }));
+    await client.events(3);
+    const order = client.messages.map((m) => (m.type === 'event' ? m.event.id : m.type));
+    expect(order).toEqual(['welcome', 'cu-1', 'cu-2', 'caught_up', 'cu-live']);
+    expect(caught.seq).toBe(r.results[1]!.seq);
+    client.ws.close();
+  });
+
   it('answers an app-level ping with a pong', async () => {
     const { client } = await subscribe(relay.url, { token: alice });
     client.send({ type: 'ping', id: 'p1' });
@@ -103,6 +116,12 @@ describe('NDJSON and SSE streams', () => {
     await relay.publish(publisher, event({ id: 'nd-3' }));
     const events = await stream.events(2);
     expect(events.map((e) => e.id)).toEqual(['nd-2', 'nd-3']);
+    expect(stream.lines.map((l) => l.id ?? l.event)).toEqual([
+      'connected',
+      'nd-2',
+      'caught_up',
+      'nd-3',
+    ]);
     stream.abort();
   });
 

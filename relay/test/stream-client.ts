@@ -69,7 +69,8 @@ export async function readStream(
     waiters.add(check);
     check();
   });
-  const isEvent = (l: Record<string, unknown>) => typeof l.seq === 'number';
+  // Control lines carry an `event` field; envelopes never do.
+  const isEvent = (l: Record<string, unknown>) => l.event === undefined;
   return {
     lines,
     ids,

@@ -40,6 +40,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     heartbeat: z.number().int().positive(),
   }),
   z.object({ type: z.literal('event'), event: eventSchema }),
+  /**
+   * The replay is over (it may have been empty): what follows is live. `seq` is the newest seq
+   * the relay has considered for this reader, delivered or filtered out.
+   */
+  z.object({ type: z.literal('caught_up'), seq: seqSchema }),
   z.object({ type: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
   z.object({ type: z.literal('subscribed'), kinds: kindFilterSchema.nullable() }),
   z.object({ type: z.literal('pong'), id: z.string().optional() }),
@@ -67,6 +72,7 @@ export const streamControlSchema = z.discriminatedUnion('event', [
     epoch: z.string(),
     gap: z.boolean(),
   }),
+  z.object({ event: z.literal('caught_up'), seq: seqSchema }),
   z.object({ event: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
   /** The last line before the relay ends a stream; `code` is the WebSocket close code it matches. */
   z.object({ event: z.literal('closed'), code: z.number().int(), reason: z.string() }),
