@@ -17,6 +17,12 @@ export interface ToastRecord {
   timeout: number;
 }
 
+/** How a sticky toast reaches the server: critical, and never expiring by itself. */
+export function stickiness(t: ToastRecord | undefined) {
+  return { urgency: t?.urgency, timeout: t?.timeout };
+}
+export const STICKY = { urgency: 'CRITICAL', timeout: 0 } as const;
+
 export async function dunstctl(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const { stdout } = await run('dunstctl', args, { env, timeout: 5_000 });
   return stdout.trim();

@@ -7,15 +7,17 @@ import { startDesktop } from './desktop';
 import { EXTENSION_DIR, RELAY_BIN } from './paths';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // HERALD_E2E_BUILD tests another unpacked build (a release candidate, a deliberately broken one).
+  const source = process.env.HERALD_E2E_BUILD ?? EXTENSION_DIR;
   for (const [what, path, build] of [
-    ['extension', EXTENSION_DIR, 'npm run build -w @herald/extension'],
+    ['extension', source, 'npm run build -w @herald/extension'],
     ['relay', RELAY_BIN, 'npm run build -w @herald/relay'],
   ] as const) {
     if (!existsSync(path)) throw new Error(`The ${what} is not built (${path}); run \`${build}\`.`);
   }
   // The run tests one build from start to end, even if someone rebuilds the extension meanwhile.
   const build = mkdtempSync(join(tmpdir(), 'herald-e2e-build-'));
-  cpSync(EXTENSION_DIR, build, { recursive: true });
+  cpSync(source, build, { recursive: true });
   process.env.HERALD_E2E_EXTENSION_DIR = build;
   const desktop = await startDesktop();
   process.env.DISPLAY = desktop.display;

@@ -53,16 +53,20 @@ test('7. a worker stopped mid-stream comes back by itself and resumes where it w
   // Chrome's watchdog alarm fires at most once a minute; the worker may wait that long.
   test.setTimeout(180_000);
   const seqs = await publishJobs(relay, 'r7', 1, 5);
-  await expect.poll(() => signedIn.recentSeqs()).toHaveLength(5);
+  const cursor = async () => ((await ext.storageLocal())['cursor'] as { since?: number })?.since;
+  await expect.poll(cursor, { message: 'the first five fully processed' }).toBe(seqs[4]);
 
   await ext.stopWorker();
   seqs.push(...(await publishJobs(relay, 'r7', 6, 12)));
 
   await ext.waitForWorkerRunning(90_000);
   await expectEachOnce(signedIn, toasts, seqs);
-  const cursor = (await ext.storageLocal())['cursor'] as { since: number } | undefined;
-  expect(cursor?.since, 'resumed up to the newest event').toBe(Math.max(...seqs));
+  expect(await cursor(), 'resumed up to the newest event').toBe(Math.max(...seqs));
   for (let n = 1; n <= 5; n++) expect(toasts.about(`r7 #${n} passed`)).toHaveLength(1);
+  // Resumed after the fifth: the seven it missed, and only those, are summed up.
+  await expect
+    .poll(() => toasts.about('updates while you were away').map((t) => t.summary))
+    .toEqual(['7 updates while you were away']);
 });
 
 test('8. ten events while the browser was closed: one summary toast, ten more items listed', async ({

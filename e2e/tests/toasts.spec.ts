@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, test } from '../fixtures';
-import { screenshotScreen } from '../dunst';
+import { STICKY, screenshotScreen, stickiness } from '../dunst';
 import { DOCS_IMG } from '../paths';
 import {
   approvalAdded,
@@ -22,8 +22,9 @@ test('2. a proposed resolution is one sticky toast naming the ticket; in_progres
   tracker.push(ticketMove(proposed, 'proposed_resolution', 'in_progress'));
   await expect.poll(() => toasts.about(proposed.title)).toHaveLength(1);
   const sticky = toasts.about(proposed.title)[0];
-  expect(sticky?.urgency, 'sent to the notification server as critical').toBe('CRITICAL');
-  expect(sticky?.timeout, 'with no expiry').toBe(0);
+  expect(stickiness(sticky), 'sent to the notification server as critical, no expiry').toEqual(
+    STICKY,
+  );
   expect(sticky?.summary).toMatch(/resolution proposed/i);
   await screenshotScreen(join(DOCS_IMG, 'toast-sticky.png'));
 
@@ -89,13 +90,13 @@ test('4. a newer transition replaces the ticket toast; an approval resolved else
   await expect.poll(() => toasts.about(ticket.title)).toHaveLength(2);
   const [first, second] = toasts.about(ticket.title);
   expect(second?.id, 'the second toast took the place of the first').toBe(first?.id);
-  expect(second?.urgency).toBe('CRITICAL');
+  expect(stickiness(second)).toEqual(STICKY);
   expect(await toasts.displayed()).toBe(1);
   expect(await ext.notificationIds()).toEqual([`ticket:${ticket.id}`]);
 
   dashboard.emit(approvalAdded('ap-17', 'c0ffee1'));
   await expect.poll(() => toasts.about('c0ffee1')).toHaveLength(1);
-  expect(toasts.about('c0ffee1')[0]?.urgency).toBe('CRITICAL');
+  expect(stickiness(toasts.about('c0ffee1')[0])).toEqual(STICKY);
   expect(await toasts.displayed()).toBe(2);
 
   dashboard.emit(approvalResolved('ap-17', 'c0ffee1'));
