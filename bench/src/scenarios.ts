@@ -64,6 +64,16 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
   };
 }
 
+/** Publishes `rate` events/s, each as soon as it falls due. */
+function steadyPublisher(t: Target, rate: number) {
+  const start = performance.now();
+  return publisher(
+    t,
+    (published) => Math.floor(((performance.now() - start) / 1000) * rate) - published,
+    16,
+  );
+}
+
 /** Waits until every client has every published event, or the deadline; returns what is missing. */
 async function drain(s: Session, published: number, ms: number): Promise<number> {
   const deadline = Date.now() + ms;
@@ -116,12 +126,7 @@ export async function throughput(s: Session, warmupMs: number, measureMs: number
 /** Fixed offered load (events/s to every client); latency from just before the POST. */
 export async function latency(s: Session, rate: number, durationMs: number, drainMs: number) {
   await s.pool.reset();
-  const start = performance.now();
-  const pub = publisher(
-    s.target,
-    (published) => Math.floor(((performance.now() - start) / 1000) * rate) - published,
-    16,
-  );
+  const pub = steadyPublisher(s.target, rate);
   const cpuA = cpuMicros(s.target.pid);
   const waitA = runqueueWaitMicros(s.target.pid);
   const clientWaitA = s.pool.pids.map(runqueueWaitMicros);
@@ -181,12 +186,7 @@ export async function connectIdle(s: Session, settleMs: number) {
  */
 export async function storm(s: Session, drop: number, rate: number) {
   await s.pool.reset();
-  const start = performance.now();
-  const pub = publisher(
-    s.target,
-    (published) => Math.floor(((performance.now() - start) / 1000) * rate) - published,
-    16,
-  );
+  const pub = steadyPublisher(s.target, rate);
   await sleep(500);
   // The live traffic's own cost, measured just before, to read the per-reconnect figure against.
   const liveCpu0 = cpuMicros(s.target.pid);
