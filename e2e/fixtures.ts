@@ -8,7 +8,7 @@ import { startFakeDashboard, type FakeDashboard } from '../relay/test/fakes/agen
 import { startFakeTracker, type FakeTracker } from '../relay/test/fakes/tracker';
 import { startRelay, type RelayProcess } from '../relay/test/harness';
 import { ExtensionBrowser } from './browser';
-import { Toasts } from './dunst';
+import { screenshotScreen, Toasts } from './dunst';
 import type { PopupPage } from './pages/popup';
 
 export const ALICE = { name: 'alice', password: 'correct horse battery staple' };
@@ -54,7 +54,7 @@ export const test = base.extend<Fixtures>({
     await dashboard.close();
   },
 
-  relay: async ({ tracker, dashboard }, use) => {
+  relay: async ({ tracker, dashboard }, use, testInfo) => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
     const dataDir = join(dir, 'data');
     const configFile = join(dir, 'relay.json');
@@ -84,16 +84,32 @@ export const test = base.extend<Fixtures>({
       await tracker.waitForConnections(1, 10_000);
       await dashboard.waitForConnections(1, 10_000);
       await use(Object.assign(relay, { publisherToken }));
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach('relay-log.ndjson', {
+          body: relay.logs.map((l) => JSON.stringify(l)).join('\n'),
+          contentType: 'application/x-ndjson',
+        });
+      }
     } finally {
       await relay.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   },
 
-  toasts: async ({}, use) => {
+  toasts: async ({}, use, testInfo) => {
     const toasts = new Toasts(toastLogPath());
     await toasts.start();
     await use(toasts);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      // What the person would have seen when it failed: the screen, and every toast shown.
+      const screen = testInfo.outputPath('screen.png');
+      await screenshotScreen(screen);
+      await testInfo.attach('screen', { path: screen, contentType: 'image/png' });
+      await testInfo.attach('toasts.json', {
+        body: JSON.stringify(toasts.shown(), null, 2),
+        contentType: 'application/json',
+      });
+    }
     await toasts.closeAll();
   },
 

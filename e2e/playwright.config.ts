@@ -13,5 +13,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list']],
   outputDir: './test-results',
-  use: { trace: 'retain-on-failure', actionTimeout: 10_000 },
+  // Browsers are launched by the fixtures (persistent contexts), so a failed test attaches the
+  // Xvfb screen, the toasts shown and the relay's log instead of a trace.
+  use: { actionTimeout: 10_000 },
 });
