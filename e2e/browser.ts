@@ -75,13 +75,13 @@ export class ExtensionBrowser {
   private workerStatus: WorkerStatus = 'stopped';
   private readonly extensionDir: string;
   readonly extensionId: string;
+  /** A new, empty profile; launch() after close() reopens the same one. */
+  readonly profileDir: string;
 
-  constructor(
-    readonly profileDir: string,
-    private readonly opts: ExtensionBrowserOptions = {},
-  ) {
+  constructor(private readonly opts: ExtensionBrowserOptions = {}) {
     this.extensionDir = opts.tabsGranted ? copyWithTabsGranted() : extensionBuild();
     this.extensionId = unpackedExtensionId(this.extensionDir);
+    this.profileDir = mkdtempSync(join(tmpdir(), 'herald-e2e-profile-'));
   }
 
   get context(): BrowserContext {

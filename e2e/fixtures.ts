@@ -114,11 +114,13 @@ export const test = base.extend<Fixtures>({
   },
 
   ext: async ({ tabsGranted }, use) => {
-    const profile = mkdtempSync(join(tmpdir(), 'herald-e2e-profile-'));
-    const ext = new ExtensionBrowser(profile, { tabsGranted });
-    await ext.launch();
-    await use(ext);
-    await ext.dispose();
+    const ext = new ExtensionBrowser({ tabsGranted });
+    try {
+      await ext.launch();
+      await use(ext);
+    } finally {
+      await ext.dispose();
+    }
   },
 
   signedIn: async ({ ext, relay, toasts }, use) => {
