@@ -5,6 +5,16 @@ import { nowMicros, type ClientSetup } from './ipc';
 const SEQ_KEY = Buffer.from('"seq":');
 const T0_KEY = Buffer.from('"t0":');
 
+const EVENT_PREFIX = Buffer.from('{"type":"event"');
+
+/** Herald and the ws peers both start an event frame with `{"type":"event"`. */
+function isEventFrame(buf: Buffer): boolean {
+  return (
+    buf.length > EVENT_PREFIX.length &&
+    buf.compare(EVENT_PREFIX, 0, EVENT_PREFIX.length, 0, EVENT_PREFIX.length) === 0
+  );
+}
+
 /** The unsigned integer right after `key` in `buf`, or -1: cheaper than JSON.parse per message. */
 export function intAfter(buf: Buffer, key: Buffer): number {
   let i = buf.indexOf(key);
@@ -130,8 +140,8 @@ export class Conn {
           else if (data[0] === 0x34 && data[1] === 0x30) ready();
           return;
         }
-        const seq = intAfter(data, SEQ_KEY);
-        if (seq > 0) this.onEvent(seq, data, 0, data.length);
+        // Only event frames count: `caught_up` and heartbeats carry seq-like numbers too.
+        if (isEventFrame(data)) this.onEvent(intAfter(data, SEQ_KEY), data, 0, data.length);
         else if (protocol === 'herald' && !this.connected) this.welcome(data, ready);
       });
     });
