@@ -9,7 +9,7 @@ import { checkTargets } from './targets-check';
 
 /**
  * `npm run bench` (quick, ~2 min: 1k clients) or `npm run bench -- --full` (1k and 10k, storm of
- * 5k). Options: --only=herald,floor  --clients=1000  --skip=throughput,latency,storm  --client-procs=2
+ * 5k). Options: --only=herald,floor  --clients=1000,3000  --skip=throughput,latency,storm  --client-procs=2
  * --measure-ms=20000  --sio-official (socket.io-client, not the raw engine.io client)
  * --herald-cpu-prof (profiles land in bench/results/profiles/; summarise with cpuprofile-summary.ts)
  * HERALD_BENCH_CLI=path/to/herald-relay.js benchmarks another build of the relay.
@@ -42,12 +42,14 @@ const profile = full
       stormPeers: ['floor'],
     };
 if (opt('measure-ms')) profile.measureMs = Number(opt('measure-ms'));
-const sizes = opt('clients') ? [Number(opt('clients'))] : profile.sizes;
+const sizes = opt('clients') ? opt('clients')!.split(',').map(Number) : profile.sizes;
 const RATE: Record<number, number> = { 1000: 200, 10000: 20 };
 // Events/s published through the storm: enough to prove the replay→live seam, light enough
 // that the storm measures reconnecting rather than fan-out.
 const STORM_RATE = 10;
-const stormAt = full ? { clients: 10000, drop: 5000 } : { clients: sizes[0]!, drop: sizes[0]! };
+// Full: half of the largest count drops (5k of 10k); quick: all of them.
+const largest = Math.max(...sizes);
+const stormAt = { clients: largest, drop: full ? Math.floor(largest / 2) : largest };
 const targets = (opt('only')?.split(',') ?? [
   'herald',
   'naive-ws',
