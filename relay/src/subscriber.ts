@@ -27,8 +27,9 @@ export interface Reader {
 export class ReadFilter {
   private kindPatterns: string[] | undefined;
   private kindOk!: (kind: string) => boolean;
-  private readonly topicCache = new Map<string, boolean>();
-  private readonly kindCache = new Map<string, boolean>();
+  // Created on first use: an idle reader (most of them, at scale) never needs them.
+  private topicCache: Map<string, boolean> | undefined;
+  private kindCache: Map<string, boolean> | undefined;
 
   constructor(
     private readonly topics: readonly string[],
@@ -44,20 +45,22 @@ export class ReadFilter {
   setKinds(kinds: string[] | undefined): void {
     this.kindPatterns = kinds;
     this.kindOk = kindFilter(kinds);
-    this.kindCache.clear();
+    this.kindCache = undefined;
   }
 
   accepts(topic: string, kind: string): boolean {
-    let topicOk = this.topicCache.get(topic);
+    const topics = (this.topicCache ??= new Map());
+    let topicOk = topics.get(topic);
     if (topicOk === undefined) {
       topicOk = topicAllowed(this.topics, topic);
-      if (this.topicCache.size < 10_000) this.topicCache.set(topic, topicOk);
+      if (topics.size < 10_000) topics.set(topic, topicOk);
     }
     if (!topicOk) return false;
-    let kindOk = this.kindCache.get(kind);
+    const kinds = (this.kindCache ??= new Map());
+    let kindOk = kinds.get(kind);
     if (kindOk === undefined) {
       kindOk = this.kindOk(kind);
-      if (this.kindCache.size < 10_000) this.kindCache.set(kind, kindOk);
+      if (kinds.size < 10_000) kinds.set(kind, kindOk);
     }
     return kindOk;
   }

@@ -112,6 +112,8 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
       if (msg.type === 'hello') {
         if (conn.sub) return close(conn, CLOSE.MALFORMED, 'hello sent twice');
         clearTimeout(conn.helloTimer);
+        // Idle connections are the common case at scale: keep nothing per socket we don't need.
+        conn.helloTimer = undefined;
         return void hello(conn, msg.token, msg.since, msg.epoch, msg.kinds);
       }
       if (!conn.sub) return close(conn, CLOSE.MALFORMED, 'hello must come first');
