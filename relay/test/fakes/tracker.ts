@@ -44,6 +44,15 @@ export async function startFakeTracker(opts: FakeTrackerOptions): Promise<FakeTr
 
   const server = new RestartableServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const page = /^\/tickets\/([\w-]+)$/.exec(path);
+    if (req.method === 'GET' && page && page[1] !== 'watch') {
+      // The ticket's own page, which a toast click opens (upstreams.md §1).
+      const id = page[1]!;
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(`<!doctype html><title>Ticket ${id}</title><h1>Ticket ${id}</h1>`);
+      return;
+    }
     if (req.method !== 'GET' || path !== '/tickets/watch') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
