@@ -1,7 +1,7 @@
 import type { ClientPool } from './client-pool';
 import type { ClientStats } from './ipc';
 import { makeEvents } from './payload';
-import { cpuMicros, listenDrops, rssBytes, runqueueWaitMicros } from './proc';
+import { cpuMicros, rssBytes, runqueueWaitMicros } from './proc';
 import { postEvents } from './publisher';
 import { percentiles, round, sleep } from './stats';
 import type { Target } from './targets';
@@ -12,7 +12,7 @@ export interface Session {
   clients: number;
 }
 
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+export const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const received = (s: ClientStats[]): number => sum(s.map((x) => x.received - x.outOfOrder));
 
 /** Client processes' CPU use between two snapshots, as a share of one core (max over processes). */
@@ -65,7 +65,7 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
 }
 
 /** Publishes `rate` events/s, each as soon as it falls due. */
-function steadyPublisher(t: Target, rate: number) {
+export function steadyPublisher(t: Target, rate: number) {
   const start = performance.now();
   return publisher(
     t,
@@ -75,7 +75,7 @@ function steadyPublisher(t: Target, rate: number) {
 }
 
 /** Waits until every client has every published event, or the deadline; returns what is missing. */
-async function drain(s: Session, published: number, ms: number): Promise<number> {
+export async function drain(s: Session, published: number, ms: number): Promise<number> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline && s.pool.progress < published * s.clients) await sleep(20);
   return Math.max(0, published * s.clients - received(await s.pool.stats()));
@@ -177,52 +177,5 @@ export async function connectIdle(s: Session, settleMs: number) {
     rssBeforeMB: round(before / 2 ** 20, 1),
     rssAfterMB: round(after / 2 ** 20, 1),
     rssPerConnKB: round((after - before) / 1024 / Math.max(1, connected), 1),
-  };
-}
-
-/**
- * Herald's reconnect storm: `drop` clients vanish at once and come straight back with `since`
- * while events keep flowing; time until all have caught up, and every event accounted for.
- */
-export async function storm(s: Session, drop: number, rate: number) {
-  await s.pool.reset();
-  const pub = steadyPublisher(s.target, rate);
-  await sleep(500);
-  // The live traffic's own cost, measured just before, to read the per-reconnect figure against.
-  const liveCpu0 = cpuMicros(s.target.pid);
-  const live0 = performance.now();
-  await sleep(1000);
-  const liveCpuPerMs = (cpuMicros(s.target.pid) - liveCpu0) / (performance.now() - live0);
-  const dropsBefore = listenDrops();
-  const cpuBefore = cpuMicros(s.target.pid);
-  const stormStart = performance.now();
-  const results = await s.pool.storm(drop, 30_000);
-  const serverCpuMicros = cpuMicros(s.target.pid) - cpuBefore;
-  const stormMs = performance.now() - stormStart;
-  const kernelListenDrops = listenDrops() - dropsBefore;
-  await sleep(1000);
-  await pub.stop();
-  const lost = await drain(s, pub.published, 15_000);
-  const stats = await s.pool.stats();
-  return {
-    clients: s.clients,
-    dropped: drop,
-    publishedDuringRun: pub.published,
-    caughtUpSec: round(Math.max(...results.map((r) => r.caughtUpMs)) / 1000),
-    reconnected: sum(results.map((r) => r.reconnected)),
-    stragglers: sum(results.map((r) => r.stragglers)),
-    refusedAndRetried: sum(results.map((r) => r.retries)),
-    clientStartMs: Math.max(...results.map((r) => r.startedMs)),
-    welcomeMsP50P90Max: results[0]?.welcomeMs,
-    caughtUpMsP50P90Max: results[0]?.caughtUpMsDist,
-    clientCpuCores: Math.max(...results.map((r) => r.clientCpuCores)),
-    /** Server CPU from the drop until all had caught up, per client (live traffic included). */
-    serverCpuMicrosPerReconnect: Math.round(serverCpuMicros / drop),
-    /** Of which, at the pre-storm rate, the live traffic's share. */
-    liveTrafficCpuMicrosPerReconnect: Math.round((liveCpuPerMs * stormMs) / drop),
-    eventsLost: lost,
-    duplicates: sum(stats.map((x) => x.outOfOrder)),
-    kernelListenDrops,
-    closeCodes: stats.map((x) => x.closes),
   };
 }
