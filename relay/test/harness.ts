@@ -51,6 +51,12 @@ export function cli(
   });
 }
 
+/** Relays still running when the test process exits (a failed test skipped its stop) die with it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Spawns the real, built relay (`herald-relay serve`) on a random port with a temp data dir. */
 export async function startRelay(options: StartOptions = {}): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-relay-'));
@@ -71,6 +77,8 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      running.add(child);
+      child.once('exit', () => running.delete(child));
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
       createInterface({ input: child.stdout! }).on('line', (line) => {
