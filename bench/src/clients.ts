@@ -28,7 +28,7 @@ const BACK_OFF = new Set([1013, 4429]);
 async function connectWithRetry(conn: Conn, deadline: number, since?: number): Promise<boolean> {
   for (let attempt = 0; attempt < 50 && Date.now() < deadline; attempt++) {
     try {
-      await conn.connect(since);
+      await conn.connect(since, deadline - Date.now());
       return true;
     } catch (err) {
       if (err instanceof RefusedError && BACK_OFF.has(err.code)) {
@@ -157,10 +157,15 @@ async function handle(msg: ClientCommand): Promise<ClientReply> {
   }
 }
 
+/** The orchestrator may have given up on us (timeout) and closed the channel: don't crash. */
+function send(msg: unknown): void {
+  if (process.connected) process.send?.(msg);
+}
+
 process.on('message', (msg: ClientCommand) => {
   handle(msg).then(
-    (reply) => process.send?.(reply),
-    (err: unknown) => process.send?.({ id: msg.id, ok: false, error: String(err) }),
+    (reply) => send(reply),
+    (err: unknown) => send({ id: msg.id, ok: false, error: String(err) }),
   );
 });
 process.on('disconnect', () => process.exit(0));
@@ -170,6 +175,6 @@ let reported = -1;
 setInterval(() => {
   if (totals.received !== reported) {
     reported = totals.received;
-    process.send?.({ progress: true, received: totals.received });
+    send({ progress: true, received: totals.received });
   }
 }, 25).unref();

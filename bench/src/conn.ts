@@ -84,7 +84,30 @@ export class Conn {
   }
 
   /** Resolves once the server has accepted the client (welcome / open / namespace connect). */
-  connect(since?: number): Promise<void> {
+  connect(since?: number, timeoutMs = 30_000): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      // Bounded: a handshake the server never answers (SYNs dropped, backed off) gives up.
+      const timer = setTimeout(
+        () => {
+          this.close();
+          reject(new Error('connect timed out'));
+        },
+        Math.max(1, timeoutMs),
+      );
+      this.open(since).then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private open(since?: number): Promise<void> {
     const { protocol, url, localAddresses } = this.setup;
     const localAddress = localAddresses[this.index % localAddresses.length];
     this.connected = false;
