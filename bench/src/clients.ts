@@ -111,7 +111,10 @@ function stats(): ClientStats {
     maxLastSeq = Math.max(maxLastSeq, c.lastSeq);
     minReceived = Math.min(minReceived, c.received);
   }
+  let receivedByConnected = 0;
+  for (const c of conns) if (c.connected) receivedByConnected += c.received;
   return {
+    receivedByConnected,
     connected: conns.filter((c) => c.connected).length,
     received: totals.received,
     bytes: totals.bytes,

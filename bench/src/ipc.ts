@@ -41,6 +41,8 @@ export interface ClientStats {
   /** Per-client highest seq, min and max over clients. */
   minLastSeq: number;
   maxLastSeq: number;
+  /** Events received since the last reset by the clients connected now. */
+  receivedByConnected: number;
   /** Per-client received counts since the last reset, min over clients. */
   minReceived: number;
 }
