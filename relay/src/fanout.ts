@@ -84,34 +84,40 @@ export class Fanout {
 
   /** Queues freshly committed events for every live reader allowed to see them. */
   publish(events: StoredEvent[]): void {
+    if (events.length === 0) return;
     const encoded = events.map((e) => new EncodedEvent(e));
-    // Most readers take the whole batch: they share one concatenated buffer per transport,
-    // so a reader costs one chunk (one write) per batch, not one per event.
-    const whole = new Map<string, Buffer>();
+    const first = events[0]!.seq;
+    const last = events[events.length - 1]!.seq;
+    // Readers with the same filter and transport take the same events: decide and concatenate
+    // once per group, so a live reader costs one map lookup and one chunk per batch.
+    const groups = new Map<string, { chunk: Buffer | undefined; count: number }>();
     for (const sub of this.subscribers) {
       if (!sub.live) continue;
       const transport = sub.sink.transport;
+      if (sub.lastSent < first) {
+        const key = transport + sub.filter.key;
+        let group = groups.get(key);
+        if (!group) {
+          const picked = events.flatMap((e, i) =>
+            sub.accepts(e.topic, e.kind) ? [encoded[i]!.for(transport)] : [],
+          );
+          const chunk = picked.length > 1 ? Buffer.concat(picked) : picked[0];
+          group = { chunk, count: picked.length };
+          groups.set(key, group);
+        }
+        sub.lastSent = last;
+        if (group.chunk) this.enqueue(sub, group.chunk, group.count);
+        continue;
+      }
+      // Rare: a reader that just finished replaying part of this batch takes only the rest.
       const picked: Buffer[] = [];
-      let all = true;
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
-        if (event.seq <= sub.lastSent || !sub.accepts(event.topic, event.kind)) {
-          all = false;
-          if (event.seq > sub.lastSent) sub.lastSent = event.seq;
-          continue;
-        }
+        if (event.seq <= sub.lastSent) continue;
         sub.lastSent = event.seq;
-        picked.push(encoded[i]!.for(transport));
+        if (sub.accepts(event.topic, event.kind)) picked.push(encoded[i]!.for(transport));
       }
-      if (picked.length === 0) continue;
-      let chunk: Buffer;
-      if (picked.length === 1) chunk = picked[0]!;
-      else if (!all) chunk = Buffer.concat(picked);
-      else {
-        chunk = whole.get(transport) ?? Buffer.concat(picked);
-        whole.set(transport, chunk);
-      }
-      this.enqueue(sub, chunk, picked.length);
+      if (picked.length > 0) this.enqueue(sub, Buffer.concat(picked), picked.length);
     }
     for (const event of events) this.pendingTs.push(event.ts);
     this.scheduleFlush();

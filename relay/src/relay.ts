@@ -148,7 +148,9 @@ export async function createRelay(
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
+      // A reconnect storm arrives all at once: queue it in the kernel rather than drop SYNs and
+      // leave clients to exponential retry (Node's default backlog is 511).
+      server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve());
     });
   } catch (err) {
     for (const t of timers) clearInterval(t);

@@ -42,8 +42,12 @@ export class ReadFilter {
     return this.kindPatterns;
   }
 
+  /** Equal for readers that accept exactly the same events: the fan-out decides once per key. */
+  key = '';
+
   setKinds(kinds: string[] | undefined): void {
     this.kindPatterns = kinds;
+    this.key = JSON.stringify([this.topics, kinds ?? null]);
     this.kindOk = kindFilter(kinds);
     this.kindCache = undefined;
   }
