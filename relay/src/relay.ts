@@ -186,6 +186,7 @@ export async function createRelay(
         await serverClosed;
         await log.close();
         logger.info('stopped');
+        await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })()),
   };
 }

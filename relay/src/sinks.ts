@@ -34,6 +34,10 @@ export class WsSink implements Sink {
 
   write(chunks: Buffer[]): void {
     if (this.ws.readyState !== WebSocket.OPEN || chunks.length === 0) return;
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!);
+      return;
+    }
     this.socket.cork();
     for (const chunk of chunks) this.socket.write(chunk);
     this.socket.uncork();
