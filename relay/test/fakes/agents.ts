@@ -1,6 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { readFixture } from './fixtures';
-import { bearer, RestartableServer, waitUntil } from './http-server';
+import { bearer, OpenStreams, RestartableServer, waitUntil } from './http-server';
 
 export interface FakeDashboardOptions {
   token: string;
@@ -38,10 +37,10 @@ const frame = (event: object) => `data: ${JSON.stringify(event)}\n\n`;
 export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<FakeDashboard> {
   let token = opts.token;
   let history: Array<DashboardEvent & { seq: number }> = [];
-  const open = new Set<ServerResponse>();
   let accepted = 0;
   let unauthorized = 0;
   const pingMs = opts.pingMs ?? 15_000;
+  const open = new OpenStreams(() => ': ping\n\n', pingMs);
 
   const server = new RestartableServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -66,17 +65,10 @@ export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<Fa
     res.write(': connected\n\n');
     if (opts.replayOnConnect ?? true) for (const event of history) res.write(frame(event));
     open.add(res);
-    const ping = pingMs > 0 ? setInterval(() => res.write(': ping\n\n'), pingMs) : undefined;
-    res.on('close', () => {
-      clearInterval(ping);
-      open.delete(res);
-    });
   });
   await server.listen();
 
-  const emitRaw = (text: string | Uint8Array) => {
-    for (const res of open) res.write(text);
-  };
+  const emitRaw = (text: string | Uint8Array) => open.write(text);
   return {
     url: server.url,
     emit(event) {
@@ -88,10 +80,7 @@ export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<Fa
     },
     emitRaw,
     pushFixture: () => emitRaw(readFixture('agents-events.sse')),
-    dropConnections() {
-      for (const res of open) res.socket?.destroy();
-      open.clear();
-    },
+    dropConnections: () => open.drop(),
     async restart() {
       open.clear();
       history = [];

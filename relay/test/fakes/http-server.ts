@@ -51,3 +51,45 @@ export async function waitUntil(
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * The open streaming responses of a fake upstream: each gets a keep-alive while it is open, and
+ * the fake can write to all of them or cut them all (a network drop).
+ */
+export class OpenStreams {
+  private readonly open = new Set<ServerResponse>();
+
+  constructor(
+    private readonly keepAlive: () => string,
+    private readonly everyMs: number,
+  ) {}
+
+  add(res: ServerResponse): void {
+    this.open.add(res);
+    const timer =
+      this.everyMs > 0 ? setInterval(() => res.write(this.keepAlive()), this.everyMs) : undefined;
+    res.on('close', () => {
+      clearInterval(timer);
+      this.open.delete(res);
+    });
+  }
+
+  write(text: string | Uint8Array): void {
+    for (const res of this.open) res.write(text);
+  }
+
+  /** Cuts every stream; forgotten at once, so a write right after reaches only newer streams. */
+  drop(): void {
+    for (const res of this.open) res.socket?.destroy();
+    this.open.clear();
+  }
+
+  /** Forgets them (the server is closing and will end them). */
+  clear(): void {
+    this.open.clear();
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+}

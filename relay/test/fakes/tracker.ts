@@ -1,6 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { readFixture } from './fixtures';
-import { bearer, RestartableServer, waitUntil } from './http-server';
+import { bearer, OpenStreams, RestartableServer, waitUntil } from './http-server';
 
 export interface FakeTrackerOptions {
   token: string;
@@ -37,10 +36,13 @@ const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** The ticket tracker's `GET /tickets/watch`, exactly as upstreams.md §1 describes it. */
 export async function startFakeTracker(opts: FakeTrackerOptions): Promise<FakeTracker> {
   let token = opts.token;
-  const open = new Set<ServerResponse>();
   let accepted = 0;
   let unauthorized = 0;
   const heartbeatMs = opts.heartbeatMs ?? 20_000;
+  const open = new OpenStreams(
+    () => `${JSON.stringify({ event: 'heartbeat', at: nowIso() })}\n`,
+    heartbeatMs,
+  );
 
   const server = new RestartableServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -68,33 +70,16 @@ export async function startFakeTracker(opts: FakeTrackerOptions): Promise<FakeTr
     res.write(`${JSON.stringify({ event: 'connected', at: nowIso() })}\n`);
     if (opts.onConnect) res.write(opts.onConnect());
     open.add(res);
-    const heartbeat =
-      heartbeatMs > 0
-        ? setInterval(
-            () => res.write(`${JSON.stringify({ event: 'heartbeat', at: nowIso() })}\n`),
-            heartbeatMs,
-          )
-        : undefined;
-    res.on('close', () => {
-      clearInterval(heartbeat);
-      open.delete(res);
-    });
   });
   await server.listen();
 
-  const pushRaw = (text: string | Uint8Array) => {
-    for (const res of open) res.write(text);
-  };
+  const pushRaw = (text: string | Uint8Array) => open.write(text);
   return {
     url: server.url,
     push: (line) => pushRaw(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`),
     pushRaw,
     pushFixture: () => pushRaw(readFixture('tickets-watch.ndjson')),
-    dropConnections() {
-      // Forget them at once: a push right after a drop must only reach streams opened afterwards.
-      for (const res of open) res.socket?.destroy();
-      open.clear();
-    },
+    dropConnections: () => open.drop(),
     async restart() {
       open.clear();
       await server.close();
