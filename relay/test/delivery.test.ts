@@ -19,36 +19,25 @@ describe('publish → receive', () => {
   it('delivers a published event over the WebSocket with the full envelope', async () => {
     const { client, welcome } = await subscribe(relay.url, { token: alice });
     expect(welcome).toMatchObject({ resumed: false, gap: false, user: { name: 'alice' } });
-    const [result] = (
-      await relay.publish(
-        publisher,
-        event({
-          id: 'ticket-1-proposed',
-          kind: 'ticket.proposed_resolution',
-          tag: 'ticket:1',
-          title: 'Resolution proposed: Add notifications',
-          body: 'by handler · P3',
-          url: 'https://tracker.example/tickets/1',
-          sticky: true,
-          data: { ticket_id: '1' },
-        }),
-      )
-    ).results;
-    expect(result).toMatchObject({ id: 'ticket-1-proposed', duplicate: false });
-    const [received] = await client.events(1);
-    expect(received).toMatchObject({
-      seq: result!.seq,
+    const published = event({
       id: 'ticket-1-proposed',
-      topic: 'tickets',
       kind: 'ticket.proposed_resolution',
       tag: 'ticket:1',
       title: 'Resolution proposed: Add notifications',
       body: 'by handler · P3',
       url: 'https://tracker.example/tickets/1',
       sticky: true,
+      data: { ticket_id: '1' },
+    });
+    const [result] = (await relay.publish(publisher, published)).results;
+    expect(result).toMatchObject({ id: 'ticket-1-proposed', duplicate: false });
+    const [received] = await client.events(1);
+    // Every field as published, plus what the relay fills in.
+    expect(received).toMatchObject({
+      ...published,
+      seq: result!.seq,
       resolves: false,
       source: 'tracker',
-      data: { ticket_id: '1' },
     });
     expect(typeof received!.at).toBe('string');
     client.ws.close();
