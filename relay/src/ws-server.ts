@@ -180,9 +180,17 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
     },
     /** Stops accepting and closes every socket with `code` (1001 on shutdown). */
     async close(code: number, reason: string) {
+      const closed = [...conns].map(
+        (conn) => new Promise((resolve) => conn.ws.once('close', resolve)),
+      );
       for (const conn of conns) close(conn, code, reason);
-      const deadline = Date.now() + 2000;
-      while (conns.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      // Peers get a moment to answer the close frame; the rest are cut.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(closed),
+        new Promise((resolve) => (timer = setTimeout(resolve, 2000))),
+      ]);
+      clearTimeout(timer);
       for (const conn of conns) conn.ws.terminate();
       wss.close();
     },
