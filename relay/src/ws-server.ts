@@ -145,12 +145,7 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
       user: { name: principal.name, topics: principal.topics },
       heartbeat: ctx.config.heartbeatSeconds,
     });
-    const reader = {
-      name: principal.name,
-      topics: principal.topics,
-      tokenHash: principal.tokenHash,
-      address: conn.address,
-    };
+    const reader = { ...principal, address: conn.address };
     conn.sub = new Subscriber(reader, new WsSink(conn.ws), point.after, kinds);
     ctx.logger.info(
       {

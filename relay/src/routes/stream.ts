@@ -52,12 +52,7 @@ export function streamRoutes(ctx: RelayContext): Router {
     res.write(sse ? `event: connected\ndata: ${connected}\n\n` : `${connected}\n`);
 
     const id = ctx.nextConnectionId();
-    const reader = {
-      name: principal.name,
-      topics: principal.topics,
-      tokenHash: principal.tokenHash,
-      address: req.ip ?? 'unknown',
-    };
+    const reader = { ...principal, address: req.ip ?? 'unknown' };
     const sub = new Subscriber(reader, new HttpStreamSink(transport, res), point.after, kinds);
     const opened = Date.now();
     ctx.metrics.connections.inc({ transport });
