@@ -7,6 +7,7 @@ import { ConfigError, configFromEnv } from './config';
 import { createRelay } from './relay';
 import { AccountExistsError, AccountMissingError, Accounts } from './store/accounts';
 import { openDatabase } from './store/database';
+import { DataDirLockedError } from './store/data-dir-lock';
 
 const USAGE = `usage: herald-relay <command>
 
@@ -33,6 +34,9 @@ function topicsOption(value: string | undefined): string[] {
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
+  if (topics.length === 0) {
+    throw new UsageError(`--topics ${JSON.stringify(value)} names no topic, e.g. --topics tickets`);
+  }
   for (const t of topics) {
     const r = topicPatternSchema.safeParse(t);
     if (!r.success)
@@ -98,6 +102,17 @@ async function main(argv: string[]): Promise<void> {
   const config = configFromEnv(process.env);
 
   if (command === 'serve') {
+    // Every request's failure is handled where it happens; reaching here means the process's
+    // own state is in doubt. Say so loudly, as one log line, and exit for the supervisor.
+    process.on('uncaughtException', (err) => {
+      console.error(
+        JSON.stringify({ level: 60, msg: 'fatal: uncaught exception', err: String(err?.stack) }),
+      );
+      process.exit(70);
+    });
+    process.on('unhandledRejection', (err) => {
+      throw err;
+    });
     const relay = await createRelay(config);
     let signals = 0;
     const stop = (signal: string) => {
@@ -151,9 +166,13 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = [UsageError, ConfigError, AccountExistsError, AccountMissingError].some(
-    (E) => err instanceof E,
-  );
+  const known = [
+    UsageError,
+    ConfigError,
+    AccountExistsError,
+    AccountMissingError,
+    DataDirLockedError,
+  ].some((E) => err instanceof E);
   console.error(
     `herald-relay: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}`,
   );

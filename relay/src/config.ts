@@ -36,6 +36,9 @@ export const relayConfigSchema = z.object({
   /** Token bucket per client address for new sockets and streams. */
   connectRatePerSecond: int(1, 1e6).default(50),
   connectBurst: int(1, 1e6).default(200),
+  /** Token bucket per reader for `GET /v1/events` (history scans). */
+  historyRatePerSecond: int(1, 1e6).default(5),
+  historyBurst: int(1, 1e6).default(20),
   trustProxy: z.boolean().default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Path of a JSON file with `{ "connectors": [...] }`. */
@@ -69,6 +72,8 @@ const envSchema = z.object({
   HERALD_LOGIN_WINDOW: z.string().optional(),
   HERALD_CONNECT_RATE: z.string().optional(),
   HERALD_CONNECT_BURST: z.string().optional(),
+  HERALD_HISTORY_RATE: z.string().optional(),
+  HERALD_HISTORY_BURST: z.string().optional(),
   HERALD_TRUST_PROXY: bool.optional(),
   HERALD_LOG_LEVEL: z.string().optional(),
   HERALD_CONFIG: z.string().optional(),
@@ -90,6 +95,8 @@ const envToField: Record<keyof z.infer<typeof envSchema>, keyof RelayConfig> = {
   HERALD_LOGIN_WINDOW: 'loginWindowSeconds',
   HERALD_CONNECT_RATE: 'connectRatePerSecond',
   HERALD_CONNECT_BURST: 'connectBurst',
+  HERALD_HISTORY_RATE: 'historyRatePerSecond',
+  HERALD_HISTORY_BURST: 'historyBurst',
   HERALD_TRUST_PROXY: 'trustProxy',
   HERALD_LOG_LEVEL: 'logLevel',
   HERALD_CONFIG: 'configFile',

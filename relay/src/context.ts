@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RelayConfig } from './config';
 import type { Fanout } from './fanout';
+import type { StoreHealth } from './health';
 import type { FailureLimiter, TokenBuckets } from './limiter';
 import type { Metrics } from './metrics';
 import type { Publishing } from './publish';
@@ -18,6 +19,9 @@ export interface RelayContext {
   logger: Logger;
   loginFailures: { byUser: FailureLimiter; byAddress: FailureLimiter };
   connectBuckets: TokenBuckets;
+  /** `GET /v1/events` per reader token: history scans are the costliest reads. */
+  historyBuckets: TokenBuckets;
+  health: StoreHealth;
   originAllowed: (origin: string) => boolean;
   nextConnectionId: () => number;
   shuttingDown: () => boolean;

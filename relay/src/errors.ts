@@ -6,9 +6,9 @@ export class HttpError extends Error {
   constructor(
     readonly code: HttpErrorCode,
     message: string,
-    readonly extra: { issues?: unknown[]; retryAfterSeconds?: number } = {},
+    readonly extra: { issues?: unknown[]; retryAfterSeconds?: number; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, { cause: extra.cause });
     this.status = HTTP_ERRORS[code];
   }
 }

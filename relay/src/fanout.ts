@@ -37,7 +37,11 @@ export class Fanout {
     // Written in slices of a quarter of the bound, waiting for the peer in between, so a long
     // backlog of large events never piles up in memory or trips the slow-consumer cut.
     const slice = this.maxBufferedBytes / 4;
-    for (;;) {
+    for (let page = 0; ; page++) {
+      // One page per turn of the event loop: a long replay (or one that filters out nearly
+      // everything) must not hold up live delivery, publishes and other readers.
+      if (page > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (sub.closed) return;
       const rows = await this.log.read(sub.lastSent, REPLAY_PAGE);
       if (sub.closed) return;
       let out: Buffer[] = [];

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import type { RelayContext } from './context';
 import type { Connector } from './connectors/types';
 import { HttpError } from './errors';
+import { describeStoreFailure, isStoreFailure } from './store/failure';
 import { eventRoutes } from './routes/events';
 import { sessionRoutes } from './routes/session';
 import { streamRoutes } from './routes/stream';
@@ -31,22 +32,41 @@ function originGate(ctx: RelayContext): RequestHandler {
   };
 }
 
-/** body-parser's errors become our codes; anything unknown is a logged 500 with no details. */
+/**
+ * The one place a request's failure becomes its answer: our codes as they are, body-parser's
+ * mapped to ours, a failing store as 503 `store_unavailable`, anything else a 500 `internal`
+ * logged once with its stack. The process carries on serving everyone else.
+ */
 function errorHandler(ctx: RelayContext): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+  return (err, req, res, _next) => {
     let e: HttpError;
     if (err instanceof HttpError) e = err;
-    else if (err?.type === 'entity.too.large')
+    else if (isStoreFailure(err)) {
+      ctx.logger.error(
+        { code: 'store_unavailable', path: req.path, err: describeStoreFailure(err) },
+        'store failed',
+      );
+      e = new HttpError('store_unavailable', 'the store is failing; retry later', {
+        retryAfterSeconds: 5,
+      });
+    } else if (err?.type === 'entity.too.large')
       e = new HttpError('payload_too_large', 'the body is over the size limit');
     else if (err?.type === 'entity.parse.failed')
       e = new HttpError('invalid_json', 'the body is not valid JSON');
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       e = new HttpError('unsupported_media_type', 'unsupported body encoding');
     } else {
-      ctx.logger.error({ err }, 'unhandled error');
+      ctx.logger.error({ code: 'internal', path: req.path, err }, 'request failed');
       e = new HttpError('internal', 'internal error');
     }
+    if (e.code === 'store_unavailable' && e.extra.cause) {
+      ctx.logger.error(
+        { code: e.code, path: req.path, err: describeStoreFailure(e.extra.cause) },
+        'store failed',
+      );
+    }
     ctx.metrics.rejected.inc({ code: e.code });
+    if (ctx.shuttingDown()) res.setHeader('Connection', 'close');
     if (res.headersSent) {
       res.destroy();
       return;
@@ -73,9 +93,12 @@ export function createApp(ctx: RelayContext, connectors: Connector[]) {
     next();
   });
 
+  // 503 whenever the relay cannot accept and serve events, so a load balancer takes it out.
   app.get('/healthz', (_req, res) => {
-    res.json({
-      status: 'ok',
+    const health = ctx.health.check();
+    res.status(health.ok ? 200 : 503).json({
+      status: health.ok ? 'ok' : 'unavailable',
+      ...(!health.ok && { reason: health.reason }),
       epoch: ctx.log.epoch,
       head: ctx.log.head(),
       readers: ctx.fanout.subscribers.size,

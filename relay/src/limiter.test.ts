@@ -1,20 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { FailureLimiter, TokenBuckets } from './limiter';
+import { FailureLimiter, reserveAttempt, TokenBuckets } from './limiter';
 import { originMatcher } from './origins';
 
 describe('FailureLimiter', () => {
   it('blocks after max failures until the window ends; success clears', () => {
     let now = 0;
     const l = new FailureLimiter(3, 60_000, () => now);
-    for (let i = 0; i < 3; i++) l.fail('u');
+    for (let i = 0; i < 3; i++) l.reserve('u');
     expect(l.retryAfter('u')).toBe(60);
     now = 30_000;
     expect(l.retryAfter('u')).toBe(30);
     now = 60_000;
     expect(l.retryAfter('u')).toBe(0);
-    l.fail('v');
+    l.reserve('v');
     l.clear('v');
     expect(l.retryAfter('v')).toBe(0);
+  });
+
+  it('counts an attempt when it is reserved, so a concurrent burst gets exactly max', () => {
+    const user = new FailureLimiter(5, 60_000, () => 0);
+    const address = new FailureLimiter(20, 60_000, () => 0);
+    // 200 attempts arrive before any check finishes: reserved synchronously, none released yet.
+    const outcomes = Array.from({ length: 200 }, () =>
+      reserveAttempt([
+        [user, 'alice'],
+        [address, '10.0.0.1'],
+      ]),
+    );
+    expect(outcomes.filter((w) => w === 0)).toHaveLength(5);
+    expect(outcomes.filter((w) => w === 60)).toHaveLength(195);
+    // A refused attempt reserved nothing under the other key.
+    expect(address.retryAfter('10.0.0.1')).toBe(0);
+  });
+
+  it('release gives back an attempt that succeeded', () => {
+    const l = new FailureLimiter(2, 60_000, () => 0);
+    l.reserve('a');
+    l.reserve('a');
+    expect(l.retryAfter('a')).toBe(60);
+    l.release('a');
+    expect(l.retryAfter('a')).toBe(0);
   });
 });
 

@@ -1,6 +1,8 @@
 /**
- * Counts failures per key in a fixed window (login brute force). A key over its limit is
- * refused until its window ends; a success clears it.
+ * Counts attempts per key in a fixed window (login brute force). An attempt is reserved before
+ * the slow check it guards (scrypt) and only refunded if it succeeds, so a burst of concurrent
+ * guesses cannot all slip in before the first failure is recorded: at most `max` attempts per key
+ * per window are ever evaluated, however many arrive at once.
  */
 export class FailureLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
@@ -11,7 +13,17 @@ export class FailureLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Seconds until the key may try again, or 0 when it may try now. */
+  private current(key: string, t: number) {
+    const w = this.windows.get(key);
+    if (!w || t >= w.resetAt) {
+      const fresh = { count: 0, resetAt: t + this.windowMs };
+      this.windows.set(key, fresh);
+      return fresh;
+    }
+    return w;
+  }
+
+  /** Seconds until the key may try again, or 0 when it may try now. Reserves nothing. */
   retryAfter(key: string): number {
     const w = this.windows.get(key);
     if (!w) return 0;
@@ -20,14 +32,18 @@ export class FailureLimiter {
       this.windows.delete(key);
       return 0;
     }
-    return w.count >= this.max ? Math.ceil((w.resetAt - t) / 1000) : 0;
+    return w.count >= this.max ? Math.max(1, Math.ceil((w.resetAt - t) / 1000)) : 0;
   }
 
-  fail(key: string): void {
-    const t = this.now();
+  /** Counts one attempt now: before the check it guards, not after. */
+  reserve(key: string): void {
+    this.current(key, this.now()).count += 1;
+  }
+
+  /** Gives back a reserved attempt that succeeded. */
+  release(key: string): void {
     const w = this.windows.get(key);
-    if (!w || t >= w.resetAt) this.windows.set(key, { count: 1, resetAt: t + this.windowMs });
-    else w.count += 1;
+    if (w && w.count > 0) w.count -= 1;
   }
 
   clear(key: string): void {
@@ -39,6 +55,18 @@ export class FailureLimiter {
     const t = this.now();
     for (const [key, w] of this.windows) if (t >= w.resetAt) this.windows.delete(key);
   }
+}
+
+/**
+ * Reserves one attempt under every (limiter, key) pair, or none: checked and counted in the same
+ * synchronous step, so concurrent requests cannot all pass the check before any is counted.
+ * Returns 0 when reserved, else the seconds until the busiest pair frees up.
+ */
+export function reserveAttempt(pairs: [FailureLimiter, string][]): number {
+  const wait = Math.max(0, ...pairs.map(([limiter, key]) => limiter.retryAfter(key)));
+  if (wait > 0) return wait;
+  for (const [limiter, key] of pairs) limiter.reserve(key);
+  return 0;
 }
 
 /** A token bucket per key (client address) for new connections. */

@@ -1,12 +1,19 @@
-import { publishEventSchema, type PublishResult } from '@herald/shared';
+import { MAX_ENVELOPE_BYTES, publishEventSchema, type PublishResult } from '@herald/shared';
 import type { z } from 'zod';
+import { HttpError } from './errors';
 import type { Fanout } from './fanout';
+import type { StoreHealth } from './health';
 import type { Metrics } from './metrics';
+import { isStoreFailure } from './store/failure';
 import type { EventLog, NewEvent } from './store/log';
 
 export type ValidEvent = z.infer<typeof publishEventSchema>;
 
-/** Fills in the envelope: tag defaults to the id, `at` to now, `source` to the publisher's name. */
+/**
+ * Fills in the envelope (tag defaults to the id, `at` to now, `source` to the publisher's name)
+ * and encodes it once. An envelope that would not fit in one WebSocket frame is refused here,
+ * where the producer can hear it, instead of going out as a frame readers refuse forever.
+ */
 export function toNewEvent(e: ValidEvent, now: number, sourceName: string): NewEvent {
   const envelope: Record<string, unknown> = {
     id: e.id,
@@ -23,7 +30,16 @@ export function toNewEvent(e: ValidEvent, now: number, sourceName: string): NewE
     ts: now,
     ...(e.data !== undefined && { data: e.data }),
   };
-  return { id: e.id, topic: e.topic, kind: e.kind, ts: now, envelope };
+  const json = JSON.stringify(envelope);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_ENVELOPE_BYTES) {
+    throw new HttpError(
+      'event_too_large',
+      `event ${e.id} is ${bytes} bytes as an envelope; the limit is ${MAX_ENVELOPE_BYTES} ` +
+        '(one 64 KiB frame): shrink data or body',
+    );
+  }
+  return { id: e.id, topic: e.topic, kind: e.kind, ts: now, json };
 }
 
 /** Appends validated events and hands the new ones to fan-out: the one path every producer takes. */
@@ -35,13 +51,27 @@ export class Publishing {
     private readonly log: EventLog,
     private readonly fanout: Fanout,
     private readonly metrics: Metrics,
+    private readonly health: StoreHealth,
   ) {}
 
   async publish(events: ValidEvent[], sourceName: string): Promise<PublishResult[]> {
+    const now = Date.now();
+    // Encoded (and size-checked) before anything is written: a batch is all or nothing.
+    const fresh = events.map((e) => toNewEvent(e, now, sourceName));
     this.inFlight++;
     try {
-      const now = Date.now();
-      const outcome = await this.log.append(events.map((e) => toNewEvent(e, now, sourceName)));
+      let outcome;
+      try {
+        outcome = await this.log.append(fresh);
+      } catch (err) {
+        if (!isStoreFailure(err)) throw err;
+        this.health.appendFailed(err);
+        throw new HttpError('store_unavailable', 'the event log cannot take writes; retry later', {
+          retryAfterSeconds: 5,
+          cause: err,
+        });
+      }
+      this.health.appendSucceeded();
       this.metrics.eventsIn.inc(outcome.appended.length);
       this.metrics.duplicates.inc(events.length - outcome.appended.length);
       this.metrics.head.set(this.log.head());

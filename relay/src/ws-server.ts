@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE, clientMessageSchema, type ServerMessage } from '@herald/shared';
-import WebSocket, { WebSocketServer } from 'ws';
+import { CLOSE, clientMessageSchema, LIMITS, type ServerMessage } from '@herald/shared';
+import WebSocket, { type RawData, WebSocketServer } from 'ws';
 import type { RelayContext } from './context';
+import { refuseUpgrade, requestPath } from './http-refuse';
 import { resumePoint } from './resume';
 import { WsSink } from './sinks';
 import { Subscriber } from './subscriber';
@@ -14,6 +15,8 @@ interface Conn {
   opened: number;
   alive: boolean;
   helloTimer?: NodeJS.Timeout;
+  /** A hello arrived (its answer may still be on its way): a second one is malformed. */
+  greeted?: boolean;
   sub?: Subscriber;
   user?: string;
 }
@@ -29,7 +32,7 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
   // Compression stays off: it fragments memory at scale and would break pre-framed writes.
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 64 * 1024,
+    maxPayload: LIMITS.maxFrameBytes,
     perMessageDeflate: false,
   });
   const conns = new Set<Conn>();
@@ -43,14 +46,34 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://relay').pathname;
-    if (path !== '/v1/ws' || ctx.shuttingDown()) {
-      const status = path !== '/v1/ws' ? '404 Not Found' : '503 Service Unavailable';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
+    // Whatever this request holds, its failure is its own: answer or drop it, never throw.
+    try {
+      socket.on('error', () => socket.destroy());
+      const path = requestPath(req.url);
+      if (path === undefined) return refuseUpgrade(socket, 'invalid_request', 'bad request target');
+      if (path !== '/v1/ws') return refuseUpgrade(socket, 'not_found', 'no such endpoint');
+      if (ctx.shuttingDown())
+        return refuseUpgrade(socket, 'shutting_down', 'the relay is shutting down');
+      wss.handleUpgrade(req, socket, head, (ws) => guarded(() => onConnection(ws, req)));
+    } catch (err) {
+      ctx.logger.error({ err }, 'upgrade failed');
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
   });
+
+  /** Runs a socket callback; a throw closes that socket (1011) and is logged, nothing more. */
+  function guarded(fn: () => void, conn?: Conn) {
+    try {
+      fn();
+    } catch (err) {
+      failed(err, conn);
+    }
+  }
+
+  function failed(err: unknown, conn: Conn | undefined) {
+    ctx.logger.error({ err, conn: conn?.id }, 'connection failed');
+    if (conn) close(conn, CLOSE.INTERNAL_ERROR, 'internal error: reconnect with since');
+  }
 
   function onConnection(ws: WebSocket, req: IncomingMessage) {
     const conn: Conn = {
@@ -96,30 +119,35 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
       ctx.config.helloTimeoutMs,
     );
 
-    ws.on('message', (data, isBinary) => {
-      conn.alive = true;
-      let raw: unknown;
-      try {
-        raw = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        raw = undefined;
-      }
-      const parsed = clientMessageSchema.safeParse(raw);
-      if (!parsed.success) return close(conn, CLOSE.MALFORMED, 'malformed message');
-      const msg = parsed.data;
-      if (msg.type === 'ping')
-        return send(conn, { type: 'pong', ...(msg.id !== undefined && { id: msg.id }) });
-      if (msg.type === 'hello') {
-        if (conn.sub) return close(conn, CLOSE.MALFORMED, 'hello sent twice');
-        clearTimeout(conn.helloTimer);
-        // Idle connections are the common case at scale: keep nothing per socket we don't need.
-        conn.helloTimer = undefined;
-        return void hello(conn, msg.token, msg.since, msg.epoch, msg.kinds);
-      }
-      if (!conn.sub) return close(conn, CLOSE.MALFORMED, 'hello must come first');
-      conn.sub.filter.setKinds(msg.kinds ?? undefined);
-      send(conn, { type: 'subscribed', kinds: msg.kinds });
-    });
+    ws.on('message', (data, isBinary) => guarded(() => onMessage(conn, data, isBinary), conn));
+  }
+
+  function onMessage(conn: Conn, data: RawData, isBinary: boolean) {
+    conn.alive = true;
+    let raw: unknown;
+    try {
+      raw = isBinary ? undefined : JSON.parse(data.toString());
+    } catch {
+      raw = undefined;
+    }
+    const parsed = clientMessageSchema.safeParse(raw);
+    if (!parsed.success) return close(conn, CLOSE.MALFORMED, 'malformed message');
+    const msg = parsed.data;
+    if (msg.type === 'hello') {
+      if (conn.sub || conn.greeted) return close(conn, CLOSE.MALFORMED, 'hello sent twice');
+      conn.greeted = true;
+      clearTimeout(conn.helloTimer);
+      // Idle connections are the common case at scale: keep nothing per socket we don't need.
+      conn.helloTimer = undefined;
+      hello(conn, msg.token, msg.since, msg.epoch, msg.kinds).catch((err) => failed(err, conn));
+      return;
+    }
+    // Nothing is answered before hello: an unauthenticated socket gets no service at all.
+    if (!conn.sub) return close(conn, CLOSE.MALFORMED, 'hello must come first');
+    if (msg.type === 'ping')
+      return send(conn, { type: 'pong', ...(msg.id !== undefined && { id: msg.id }) });
+    conn.sub.filter.setKinds(msg.kinds ?? undefined);
+    send(conn, { type: 'subscribed', kinds: msg.kinds });
   }
 
   async function hello(
@@ -130,6 +158,7 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
     kinds?: string[],
   ) {
     const principal = ctx.accounts.authenticate(token);
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
     if (!principal || principal.kind !== 'session') {
       return close(conn, CLOSE.UNAUTHORIZED, 'invalid or revoked token');
     }

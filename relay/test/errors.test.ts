@@ -1,26 +1,22 @@
 import { CLOSE } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { event, startRelay, type RelayProcess } from './harness';
+import { startArena, type Arena } from './bystander';
+import { event, type RelayProcess } from './harness';
 import { connect, subscribe, type TestClient } from './ws-client';
 
+let arena: Arena;
 let relay: RelayProcess;
 let publisher: string;
 let alice: string;
 let bystander: TestClient;
 
 beforeAll(async () => {
-  relay = await startRelay({ env: { HERALD_HELLO_TIMEOUT_MS: '300' } });
-  await relay.addUser('alice', 'alice-password', ['**']);
-  publisher = await relay.addPublisher('p', ['**']);
-  alice = await relay.login('alice', 'alice-password');
   // Someone well-behaved stays connected through every bad request below.
-  bystander = (await subscribe(relay.url, { token: alice })).client;
+  arena = await startArena({ env: { HERALD_HELLO_TIMEOUT_MS: '300' } });
+  ({ relay, publisher, alice, bystander } = arena);
 });
-afterAll(async () => {
-  bystander.ws.close();
-  await relay.stop();
-});
+afterAll(() => arena.stop());
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   const res = await fetch(`${relay.url}${path}`, {

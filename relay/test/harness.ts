@@ -14,6 +14,13 @@ export interface RelayProcess {
   dataDir: string;
   /** Every JSON log line the relay printed, across restarts. */
   logs: Record<string, unknown>[];
+  /** Resolves with the first log line (already printed or still to come) that matches. */
+  waitForLog(
+    match: (entry: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  /** Resolves with the exit code once the process has exited (however it was stopped). */
+  exited(): Promise<number | null>;
   addUser(name: string, password: string, topics: string[]): Promise<void>;
   addPublisher(name: string, topics: string[]): Promise<string>;
   login(name: string, password: string): Promise<string>;
@@ -61,6 +68,7 @@ process.once('exit', () => {
 export async function startRelay(options: StartOptions = {}): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-relay-'));
   const logs: Record<string, unknown>[] = [];
+  const logWaiters = new Set<(entry: Record<string, unknown>) => void>();
   let child: ChildProcess;
   let port = options.port ?? 0;
 
@@ -89,6 +97,7 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
           return;
         }
         logs.push(entry);
+        for (const w of logWaiters) w(entry);
         if (entry.msg === 'listening') resolve(entry.port as number);
       });
       child.once('exit', (code) =>
@@ -109,6 +118,23 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
     port,
     dataDir,
     logs,
+    exited,
+    waitForLog: (match, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const found = logs.find(match);
+        if (found) return resolve(found);
+        const timer = setTimeout(() => {
+          logWaiters.delete(check);
+          reject(new Error('timed out waiting for a log line'));
+        }, timeoutMs);
+        const check = (entry: Record<string, unknown>) => {
+          if (!match(entry)) return;
+          logWaiters.delete(check);
+          clearTimeout(timer);
+          resolve(entry);
+        };
+        logWaiters.add(check);
+      }),
     addUser: async (name, password, topics) => {
       await cli(
         dataDir,

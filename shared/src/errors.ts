@@ -25,11 +25,19 @@ export const HTTP_ERRORS = {
   stale_timestamp: 401,
   replayed: 409,
   not_found: 404,
+  /** Node's HTTP parser timed out waiting for the request's headers or body. */
+  request_timeout: 408,
   payload_too_large: 413,
+  /** One event whose envelope would not fit in a 64 KiB frame (MAX_FRAME_BYTES). */
+  event_too_large: 413,
   unsupported_media_type: 415,
   too_many_attempts: 429,
   too_many_requests: 429,
+  /** The request's headers are over Node's limit (16 KiB). */
+  headers_too_large: 431,
   shutting_down: 503,
+  /** The event log or account store failed (disk full, I/O error); retry later. */
+  store_unavailable: 503,
   internal: 500,
 } as const;
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;
@@ -38,6 +46,8 @@ export type HttpErrorCode = keyof typeof HTTP_ERRORS;
 export const CLOSE = {
   /** The relay is stopping: reconnect (to it or another instance) with `since`. */
   GOING_AWAY: 1001,
+  /** The relay could not serve this connection (its store failed): reconnect with `since`. */
+  INTERNAL_ERROR: 1011,
   /** Slow consumer, or too many connections from one address: back off, then resume with `since`. */
   TRY_AGAIN_LATER: 1013,
   MALFORMED: 4400,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS, nestingDepth } from './limits';
 
 /** `tickets`, `agents/alpha`: slash-separated segments of letters, digits, `.`, `_`, `-`. */
 export const topicSchema = z
@@ -65,7 +66,12 @@ export const publishEventSchema = z.object({
   /** When it happened upstream (ISO 8601); defaults to when the relay accepted it. */
   at: z.iso.datetime({ offset: true }).optional(),
   /** The raw upstream payload, kept for consumers that want more than the title. */
-  data: z.unknown().optional(),
+  data: z
+    .unknown()
+    .refine((v) => nestingDepth(v, LIMITS.maxDataDepth) <= LIMITS.maxDataDepth, {
+      message: `data nests deeper than ${LIMITS.maxDataDepth} levels`,
+    })
+    .optional(),
 });
 export type PublishEvent = z.input<typeof publishEventSchema>;
 

@@ -3,3 +3,4 @@ export * from './match';
 export * from './messages';
 export * from './errors';
 export * from './kinds';
+export * from './limits';

@@ -3,6 +3,16 @@ import { eventSchema, kindFilterSchema, topicPatternSchema } from './event';
 
 const seqSchema = z.number().int().nonnegative();
 
+/**
+ * A seq in a query string or `Last-Event-ID`: plain decimal digits only. `z.coerce.number()`
+ * would take `""` as 0 and `0x10` as 16, silently resuming from the wrong place.
+ */
+export const seqParamSchema = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/, 'expected a seq: decimal digits')
+  .transform(Number)
+  .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
+
 /** Client → relay frames on `GET /v1/ws`. The first one must be `hello`, within 5 s. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({

@@ -1,14 +1,26 @@
-import { kindFilterSchema, publishRequestSchema, topicAllowed } from '@herald/shared';
+import {
+  kindFilterSchema,
+  LIMITS,
+  publishRequestSchema,
+  seqParamSchema,
+  topicAllowed,
+} from '@herald/shared';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
 import { requirePrincipal } from '../http-auth';
+import { scanLog } from '../history';
 import { ReadFilter } from '../subscriber';
 
 const historyQuerySchema = z.object({
-  since: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  since: seqParamSchema.default(0),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/, 'expected a whole number from 1 to 1000')
+    .transform(Number)
+    .pipe(z.number().max(1000))
+    .default(100),
   kinds: z.string().optional(),
 });
 
@@ -24,7 +36,7 @@ export function parseKindsParam(value: string | undefined): string[] | undefined
 
 export function eventRoutes(ctx: RelayContext): Router {
   const router = Router();
-  const json = express.json({ limit: '1mb' });
+  const json = express.json({ limit: LIMITS.maxPublishBodyBytes });
 
   router.post('/v1/events', (req, _res, next) => {
     // Authenticate before reading a megabyte of body from someone who may not publish.
@@ -37,6 +49,8 @@ export function eventRoutes(ctx: RelayContext): Router {
 
   router.post('/v1/events', json, async (req: Request, res) => {
     const publisher = requirePrincipal(req, ctx.accounts, 'publisher');
+    // The body may have taken a while: once shutdown has begun, nothing new is committed.
+    if (ctx.shuttingDown()) throw new HttpError('shutting_down', 'the relay is shutting down');
     const parsed = publishRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       throw new HttpError('invalid_event', 'the body is not a valid event or array of events', {
@@ -57,26 +71,24 @@ export function eventRoutes(ctx: RelayContext): Router {
 
   router.get('/v1/events', async (req, res) => {
     const reader = requirePrincipal(req, ctx.accounts, 'session');
+    if (!ctx.historyBuckets.take(reader.name)) {
+      throw new HttpError('too_many_requests', 'too many history requests; slow down', {
+        retryAfterSeconds: 1,
+      });
+    }
     const q = historyQuerySchema.safeParse(req.query);
     if (!q.success) {
       throw new HttpError('invalid_request', 'bad query', { issues: q.error.issues });
     }
     // The same filter object the live paths use, so history can never show more than they do.
     const filter = new ReadFilter(reader.topics, parseKindsParam(q.data.kinds));
-    const out: string[] = [];
-    let after = q.data.since;
-    while (out.length < q.data.limit) {
-      const rows = await ctx.log.read(after, 500);
-      for (const row of rows) {
-        if (out.length < q.data.limit && filter.accepts(row.topic, row.kind)) out.push(row.json);
-      }
-      const last = rows.at(-1);
-      if (!last || rows.length < 500) break;
-      after = last.seq;
-    }
+    const scan = await scanLog(ctx.log, q.data.since, (t, k) => filter.accepts(t, k), q.data.limit);
     res
       .type('application/json')
-      .send(`{"events":[${out.join(',')}],"head":${ctx.log.head()},"epoch":"${ctx.log.epoch}"}`);
+      .send(
+        `{"events":[${scan.events.join(',')}],"head":${ctx.log.head()},` +
+          `"next":${scan.next},"epoch":${JSON.stringify(ctx.log.epoch)}}`,
+      );
   });
 
   return router;

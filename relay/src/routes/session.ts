@@ -3,6 +3,7 @@ import express, { Router } from 'express';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
 import { requirePrincipal } from '../http-auth';
+import { reserveAttempt } from '../limiter';
 
 export function sessionRoutes(ctx: RelayContext): Router {
   const router = Router();
@@ -19,20 +20,32 @@ export function sessionRoutes(ctx: RelayContext): Router {
     const userKey = `user:${username}`;
     const addressKey = `addr:${req.ip ?? 'unknown'}`;
     const { byUser, byAddress } = ctx.loginFailures;
-    const wait = Math.max(byUser.retryAfter(userKey), byAddress.retryAfter(addressKey));
+    // Counted before the hash, refunded on success: a burst of concurrent guesses gets exactly
+    // the allowance evaluated, never as many as arrive before the first failure is recorded.
+    const wait = reserveAttempt([
+      [byUser, userKey],
+      [byAddress, addressKey],
+    ]);
     if (wait > 0) {
       throw new HttpError('too_many_attempts', `too many failed sign-ins; try again in ${wait} s`, {
         retryAfterSeconds: wait,
       });
     }
-    const session = await ctx.accounts.login(username, password);
+    let session: Awaited<ReturnType<typeof ctx.accounts.login>>;
+    try {
+      session = await ctx.accounts.login(username, password);
+    } catch (err) {
+      // Not the guesser's fault (the store failed): the attempt does not count against them.
+      byUser.release(userKey);
+      byAddress.release(addressKey);
+      throw err;
+    }
     if (!session) {
-      byUser.fail(userKey);
-      byAddress.fail(addressKey);
       ctx.logger.warn({ user: username, address: req.ip }, 'sign-in failed');
       throw new HttpError('invalid_credentials', 'wrong username or password');
     }
     byUser.clear(userKey);
+    byAddress.release(addressKey);
     ctx.logger.info({ user: username, address: req.ip }, 'signed in');
     res.json({ token: session.token, user: { name: username, topics: session.topics } });
   });

@@ -1,3 +1,4 @@
+import { seqParamSchema } from '@herald/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { RelayContext } from '../context';
@@ -9,7 +10,7 @@ import { Subscriber } from '../subscriber';
 import { parseKindsParam } from './events';
 
 const streamQuerySchema = z.object({
-  since: z.coerce.number().int().nonnegative().optional(),
+  since: seqParamSchema.optional(),
   epoch: z.string().max(100).optional(),
   kinds: z.string().optional(),
 });
@@ -23,9 +24,10 @@ export function streamRoutes(ctx: RelayContext): Router {
     const q = streamQuerySchema.safeParse(req.query);
     if (!q.success) throw new HttpError('invalid_request', 'bad query', { issues: q.error.issues });
     const kinds = parseKindsParam(q.data.kinds);
-    const lastEventId = req.headers['last-event-id'];
-    const fromHeader = typeof lastEventId === 'string' && /^\d+$/.test(lastEventId);
-    const since = q.data.since ?? (fromHeader ? Number(lastEventId) : undefined);
+    // EventSource reconnects to the same URL with Last-Event-ID: it wins over `?since=`, or a
+    // stream opened with `?since=0` would replay the whole log on every reconnect.
+    const lastEventId = seqParamSchema.safeParse(req.headers['last-event-id']);
+    const since = lastEventId.success ? lastEventId.data : q.data.since;
     if (!ctx.connectBuckets.take(req.ip ?? 'unknown')) {
       throw new HttpError('too_many_requests', 'too many new connections; back off and retry', {
         retryAfterSeconds: 1,

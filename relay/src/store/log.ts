@@ -16,7 +16,13 @@ export interface NewEvent {
   topic: string;
   kind: string;
   ts: number;
-  envelope: Record<string, unknown>;
+  /** The envelope's JSON object without `seq`; the log puts `"seq":N` first. */
+  json: string;
+}
+
+/** The stored envelope: `seq` first, then the rest exactly as encoded at publish. */
+export function withSeq(seq: number, json: string): string {
+  return json === '{}' ? `{"seq":${seq}}` : `{"seq":${seq},${json.slice(1)}`;
 }
 
 export interface AppendOutcome {

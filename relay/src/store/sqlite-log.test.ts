@@ -10,7 +10,7 @@ const newEvent = (id: string, ts: number, topic = 't') => ({
   topic,
   kind: 'k',
   ts,
-  envelope: { id, topic, kind: 'k' },
+  json: JSON.stringify({ id, topic, kind: 'k' }),
 });
 
 describe('SqliteLog', () => {

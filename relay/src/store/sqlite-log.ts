@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { PublishResult } from '@herald/shared';
 import { getMeta, type Db } from './database';
-import type { AppendOutcome, EventLog, NewEvent, StoredEvent } from './log';
+import { withSeq, type AppendOutcome, type EventLog, type NewEvent, type StoredEvent } from './log';
 
 /** Rows deleted per retention step, so pruning never holds the write lock for long. */
 const PRUNE_BATCH = 2000;
@@ -77,7 +77,7 @@ export class SqliteLog implements EventLog {
         continue;
       }
       seq += 1;
-      const json = JSON.stringify({ seq, ...e.envelope });
+      const json = withSeq(seq, e.json);
       // An explicit seq still advances AUTOINCREMENT's counter, so a seq is never reused.
       this.insert.run(seq, e.id, e.topic, e.kind, e.ts, json);
       inBatch.set(key, seq);

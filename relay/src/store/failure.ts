@@ -1,0 +1,16 @@
+import Database from 'better-sqlite3';
+
+/**
+ * Is this the store failing (disk full, I/O error, locked, corrupt) rather than a bug? Such a
+ * failure is the request's (503 `store_unavailable`, WebSocket 1011), and the relay keeps
+ * serving everyone it can.
+ */
+export function isStoreFailure(err: unknown): boolean {
+  return err instanceof Database.SqliteError;
+}
+
+/** One line a person can act on: `SQLITE_FULL: database or disk is full`. */
+export function describeStoreFailure(err: unknown): string {
+  if (err instanceof Database.SqliteError) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
