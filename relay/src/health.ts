@@ -15,8 +15,12 @@ export interface StoreHealthOptions {
 
 /** How long one answer is reused, so a busy load balancer cannot turn health into disk load. */
 const CACHE_MS = 1000;
-/** How long a failed append keeps health red without a later success to clear it. */
-const APPEND_FAILURE_MS = 30_000;
+/**
+ * How long a failed append keeps health red without a later success to clear it: long enough
+ * for a load balancer's check to see it, short enough that an instance taken out of rotation
+ * (so nobody publishes to it) comes back by itself once its store recovered.
+ */
+const APPEND_FAILURE_MS = 10_000;
 
 /**
  * Whether the relay can accept and serve events. A probe write alone can pass on a full disk

@@ -36,6 +36,12 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
     perMessageDeflate: false,
   });
   const conns = new Set<Conn>();
+  // A handshake ws refuses (bad key, version, subprotocol header) is answered in our shape too;
+  // with this listener ws leaves the answer to us instead of writing its own plain-text one.
+  wss.on('wsClientError', (err, socket) => {
+    ctx.metrics.rejected.inc({ code: 'invalid_request' });
+    refuseUpgrade(socket, 'invalid_request', `bad WebSocket handshake: ${err.message}`);
+  });
 
   const send = (conn: Conn, msg: ServerMessage) => conn.ws.send(JSON.stringify(msg));
 
@@ -54,6 +60,8 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
       if (path !== '/v1/ws') return refuseUpgrade(socket, 'not_found', 'no such endpoint');
       if (ctx.shuttingDown())
         return refuseUpgrade(socket, 'shutting_down', 'the relay is shutting down');
+      if (req.method !== 'GET')
+        return refuseUpgrade(socket, 'method_not_allowed', 'a WebSocket handshake is a GET');
       wss.handleUpgrade(req, socket, head, (ws) => guarded(() => onConnection(ws, req)));
     } catch (err) {
       ctx.logger.error({ err }, 'upgrade failed');

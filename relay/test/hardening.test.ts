@@ -330,3 +330,20 @@ describe('9. the smaller ones', () => {
     expect(await exit).toBe(0);
   });
 });
+
+describe('found by the fuzzer', () => {
+  it('a WebSocket handshake ws itself refuses is answered in the documented shape', async () => {
+    const upgrade = (method: string, extra: string) =>
+      `${method} /v1/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+      `Sec-WebSocket-Version: 13\r\n${extra}\r\n`;
+    const post = await rawRequest(relay.port, [
+      upgrade('POST', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'),
+    ]);
+    expect(post.status).toBe(405);
+    expect(errorCode(post.body)).toBe('method_not_allowed');
+    const badKey = await rawRequest(relay.port, [upgrade('GET', 'Sec-WebSocket-Key: nope\r\n')]);
+    expect(badKey.status).toBe(400);
+    expect(errorCode(badKey.body)).toBe('invalid_request');
+    await bystanderStillServed();
+  });
+});

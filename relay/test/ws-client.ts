@@ -11,6 +11,8 @@ export interface TestClient {
   ): Promise<Extract<ServerMessage, { type: T }>>;
   /** Resolves once `count` events have arrived; returns all events so far. */
   events(count: number, timeoutMs?: number): Promise<HeraldEvent[]>;
+  /** Resolves with the event of this id once it has arrived (already, or later). */
+  event(id: string, timeoutMs?: number): Promise<HeraldEvent>;
   closed: Promise<{ code: number; reason: string }>;
   send(msg: unknown): void;
 }
@@ -78,6 +80,15 @@ export function connect(url: string, options: { origin?: string } = {}): Promise
           return evs.length >= count ? evs : undefined;
         },
         `${count} events`,
+        timeoutMs,
+      ),
+    event: (id, timeoutMs) =>
+      waitFor(
+        () => {
+          for (const m of messages) if (m.type === 'event' && m.event.id === id) return m.event;
+          return undefined;
+        },
+        `event ${id}`,
         timeoutMs,
       ),
   };

@@ -25,6 +25,8 @@ export const HTTP_ERRORS = {
   stale_timestamp: 401,
   replayed: 409,
   not_found: 404,
+  /** A WebSocket handshake with a method other than GET. */
+  method_not_allowed: 405,
   /** Node's HTTP parser timed out waiting for the request's headers or body. */
   request_timeout: 408,
   payload_too_large: 413,

@@ -6,7 +6,11 @@ import Database from 'better-sqlite3';
  * serving everyone it can.
  */
 export function isStoreFailure(err: unknown): boolean {
-  return err instanceof Database.SqliteError;
+  return (
+    err instanceof Database.SqliteError ||
+    // better-sqlite3's word for a handle that is gone (closed after a fatal error).
+    (err instanceof TypeError && err.message === 'The database connection is not open')
+  );
 }
 
 /** One line a person can act on: `SQLITE_FULL: database or disk is full`. */
