@@ -347,3 +347,19 @@ describe('found by the fuzzer', () => {
     await bystanderStillServed();
   });
 });
+
+describe('found by the fuzzer: HEAD /v1/stream', () => {
+  it('is answered at once and holds no reader', async () => {
+    const readers = async () =>
+      ((await (await fetch(`${relay.url}/healthz`)).json()) as { readers: number }).readers;
+    const before = await readers();
+    const res = await fetch(`${relay.url}/v1/stream`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${alice}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson');
+    expect(await readers()).toBe(before);
+  });
+});

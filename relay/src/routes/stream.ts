@@ -44,6 +44,9 @@ export function streamRoutes(ctx: RelayContext): Router {
       'X-Accel-Buffering': 'no',
       Connection: 'keep-alive',
     });
+    // express routes HEAD here too. Node discards a HEAD response's writes, so a stream would
+    // never even send its headers and would hold a reader no write can ever cut: answer, done.
+    if (req.method === 'HEAD') return void res.end();
     req.socket.setNoDelay(true);
     const connected = JSON.stringify({
       event: 'connected',
