@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FailureLimiter, reserveAttempt, TokenBuckets } from './limiter';
-import { originMatcher } from './origins';
+import { defaultOriginsWarning, originMatcher } from './origins';
 
 describe('FailureLimiter', () => {
   it('blocks after max failures until the window ends; success clears', () => {
@@ -70,5 +70,20 @@ describe('originMatcher', () => {
     expect(ok('http://localhost:3000')).toBe(true);
     expect(ok('http://localhost:30001')).toBe(false);
     expect(ok('null')).toBe(false);
+  });
+});
+
+describe('defaultOriginsWarning', () => {
+  const defaults = ['chrome-extension://*', 'moz-extension://*'];
+  it('warns only for the default origins on a host others can reach', () => {
+    expect(defaultOriginsWarning({ host: '0.0.0.0', allowedOrigins: defaults })).toMatch(
+      /HERALD_ALLOWED_ORIGINS/,
+    );
+    expect(defaultOriginsWarning({ host: '10.1.2.3', allowedOrigins: defaults })).toBeDefined();
+    for (const host of ['127.0.0.1', '::1', 'localhost'])
+      expect(defaultOriginsWarning({ host, allowedOrigins: defaults })).toBeUndefined();
+    expect(
+      defaultOriginsWarning({ host: '0.0.0.0', allowedOrigins: ['chrome-extension://abc'] }),
+    ).toBeUndefined();
   });
 });

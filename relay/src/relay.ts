@@ -1,21 +1,20 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CLOSE, type PublishEvent, type PublishResult, publishEventSchema } from '@herald/shared';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ConfigError, relayConfigSchema, type RelayConfig, type RelayOptions } from './config';
+import { ConfigError, relayConfigSchema, type RelayOptions } from './config';
 import { connectorsConfigSchema, createConnectors } from './connectors';
 import type { Connector } from './connectors/types';
 import type { RelayContext } from './context';
 import { Fanout } from './fanout';
 import { StoreHealth } from './health';
 import { createApp } from './http-app';
-import { rawErrorResponse, requestPath, writeError } from './http-refuse';
+import { createHttpServer } from './http-server';
 import { FailureLimiter, TokenBuckets } from './limiter';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
-import { originMatcher } from './origins';
+import { defaultOriginsWarning, originMatcher } from './origins';
 import { Publishing } from './publish';
 import { Accounts } from './store/accounts';
 import { openDatabase } from './store/database';
@@ -36,27 +35,6 @@ export interface Relay {
 
 /** Below this much free disk the store is reported unhealthy: the next commit may not fit. */
 const MIN_FREE_DISK_BYTES = 1024 * 1024;
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-
-/**
- * The default origins let any installed browser extension use the API (its users still need a
- * token). On loopback that is the developer's own browser; on a network address it is worth
- * narrowing to Herald's extension id, so say so once, at start-up.
- */
-function warnAboutOrigins(config: RelayConfig, logger: Logger) {
-  const defaults = relayConfigSchema.shape.allowedOrigins.parse(undefined);
-  const isDefault =
-    config.allowedOrigins.length === defaults.length &&
-    config.allowedOrigins.every((o, i) => o === defaults[i]);
-  if (isDefault && !LOOPBACK.test(config.host)) {
-    logger.warn(
-      { host: config.host, allowedOrigins: config.allowedOrigins },
-      'any browser extension may call this relay: set HERALD_ALLOWED_ORIGINS to your ' +
-        "extension's origin (chrome-extension://<id>, moz-extension://<uuid>)",
-    );
-  }
-}
 
 function ensureDir(dir: string): string {
   mkdirSync(dir, { recursive: true });
@@ -86,7 +64,8 @@ export async function createRelay(
   const config = relayConfigSchema.parse(options);
   const logger = options.logger ?? createLogger(config.logLevel);
   const connectorConfigs = loadConnectorConfigs(config.configFile);
-  warnAboutOrigins(config, logger);
+  const originWarning = defaultOriginsWarning(config);
+  if (originWarning) logger.warn({ host: config.host }, originWarning);
   const unlock = lockDataDir(ensureDir(config.dataDir));
   let db: ReturnType<typeof openDatabase>;
   try {
@@ -165,55 +144,8 @@ export async function createRelay(
     throw err;
   }
 
-  const app = createApp(ctx, connectors);
-  // express's handler also takes a final callback (in place of its HTML finalhandler).
-  const handle = app as unknown as (
-    req: IncomingMessage,
-    res: ServerResponse,
-    done: (err?: unknown) => void,
-  ) => void;
-  // Requests in flight: shutdown answers them (503 or their result) before closing sockets.
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    inFlight++;
-    res.once('close', () => {
-      if (--inFlight === 0) drained?.();
-    });
-    try {
-      if (requestPath(req.url) === undefined) {
-        return writeError(res, 'invalid_request', 'the request target is not a valid URL');
-      }
-      // The third argument replaces express's HTML final handler: anything that falls out of
-      // the app still gets our JSON shape.
-      handle(req, res, (err?: unknown) => {
-        if (err) logger.error({ err }, 'request fell out of the app');
-        if (err) writeError(res, 'internal', 'internal error');
-        else writeError(res, 'not_found', 'no such endpoint');
-      });
-    } catch (err) {
-      // express catches its own; this is the backstop that keeps one request's throw its own.
-      logger.error({ err }, 'request failed outside the app');
-      res.destroy();
-    }
-  });
-  server.keepAliveTimeout = 5000;
-  // A client that trickles its headers or body holds a socket: bound both (slowloris).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  // Requests Node's parser refuses (bad request line, headers over 16 KiB, timeouts) get our
-  // JSON error shape too, not Node's bare `400 Bad Request`.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    metrics.rejected.inc({ code: 'client_error' });
-    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
-    const answer =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? rawErrorResponse('headers_too_large', 'the request headers are too large')
-        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? rawErrorResponse('request_timeout', 'the request took too long to arrive')
-          : rawErrorResponse('invalid_request', 'the request is not valid HTTP/1.1');
-    socket.end(answer);
-  });
+  const http = createHttpServer(createApp(ctx, connectors), logger, metrics);
+  const server = http.server;
   const sockets = attachWebSockets(server, ctx);
 
   const prune = async () => {
@@ -290,7 +222,7 @@ export async function createRelay(
     close: () =>
       (closing ??= (async () => {
         stopping = true;
-        logger.info({ inFlight }, 'shutting down');
+        logger.info({ inFlight: http.inFlight() }, 'shutting down');
         for (const t of timers) clearInterval(t);
         const serverClosed = new Promise((resolve) => server.close(resolve));
         await Promise.all(connectors.map((c) => c.stop()));
@@ -299,14 +231,7 @@ export async function createRelay(
         await sockets.close(CLOSE.GOING_AWAY, 'relay shutting down');
         // Requests already in flight get their answer (a publish whose body is still arriving
         // gets 503 `shutting_down`), not a reset; a client that never finishes is cut after 10 s.
-        if (inFlight > 0) {
-          let timer: NodeJS.Timeout | undefined;
-          await Promise.race([
-            new Promise<void>((resolve) => (drained = resolve)),
-            new Promise((resolve) => (timer = setTimeout(resolve, 10_000))),
-          ]);
-          clearTimeout(timer);
-        }
+        await http.drain(10_000);
         server.closeAllConnections();
         await serverClosed;
         await log.close();
