@@ -33,7 +33,13 @@ describe('error words', () => {
     for (const code of Object.values(CLOSE)) {
       expect(describeError(`close:${code}`)).not.toMatch(/Something went wrong/);
     }
-    for (const code of ['invalid_credentials', 'too_many_attempts', 'unauthorized'] as const) {
+    for (const code of [
+      'invalid_credentials',
+      'too_many_attempts',
+      'unauthorized',
+      'store_unavailable',
+      'shutting_down',
+    ] as const) {
       expect(HTTP_ERRORS).toHaveProperty(code);
       expect(describeError(code)).not.toMatch(/Something went wrong/);
     }
