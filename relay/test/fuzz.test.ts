@@ -1,5 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
-import { CLOSE, errorBodySchema, HTTP_ERRORS } from '@herald/shared';
+import { clientMessageSchema, CLOSE, errorBodySchema, HTTP_ERRORS } from '@herald/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -290,6 +290,9 @@ describe('fuzz', () => {
             1007, // text frame that is not UTF-8
             1002, // not a valid WebSocket frame
           ];
+          // Nothing is answered before a valid hello: without one, the socket must be closed.
+          const greets = helloFirst || frames.some((f) => 'text' in f && isHelloWithToken(f.text));
+          if (!greets) expect(outcome.kind, JSON.stringify(frames)).toBe('closed');
           if (outcome.kind === 'closed') {
             expect(documented, `closed ${outcome.code} after ${JSON.stringify(frames)}`).toContain(
               outcome.code,
@@ -302,6 +305,15 @@ describe('fuzz', () => {
     );
   }, 120_000);
 });
+
+function isHelloWithToken(text: string): boolean {
+  try {
+    const msg = clientMessageSchema.safeParse(JSON.parse(text.replace('@fuzzer', fuzzer)));
+    return msg.success && msg.data.type === 'hello' && msg.data.token === fuzzer;
+  } catch {
+    return false;
+  }
+}
 
 // ---- exchanges --------------------------------------------------------------------------------
 
