@@ -20,16 +20,25 @@ export interface FanoutHooks {
  */
 export class Fanout {
   readonly subscribers = new Set<Subscriber>();
+  /**
+   * The newest seq the change feed has handed to fan-out. A replay is caught up when it reaches
+   * this, not the log's head: an event the feed has not delivered yet would otherwise be in
+   * neither the replay nor the live stream of that reader.
+   */
+  deliveredThrough: number;
   private readonly dirty = new Set<Subscriber>();
   private pendingTs: number[] = [];
   private flushScheduled = false;
   private queuedEvents = 0;
 
   constructor(
-    private readonly log: EventLog,
+    private readonly log: Pick<EventLog, 'read'>,
+    startedAt: number,
     private readonly maxBufferedBytes: number,
     private readonly hooks: FanoutHooks,
-  ) {}
+  ) {
+    this.deliveredThrough = startedAt;
+  }
 
   /** Registers the reader, replays what it missed, then switches it to live delivery. */
   async attach(sub: Subscriber): Promise<void> {
@@ -44,6 +53,14 @@ export class Fanout {
       if (sub.closed) return;
       const rows = await this.log.read(sub.lastSent, REPLAY_PAGE);
       if (sub.closed) return;
+      // Seqs are contiguous until retention removes a prefix: a first row past lastSent + 1
+      // means a prune ran between the resume decision and this read. Send the reader back to
+      // resume again; it will be told `gap: true` instead of silently missing events.
+      if (rows.length > 0 && rows[0]!.seq !== sub.lastSent + 1) {
+        this.detach(sub);
+        sub.sink.close(CLOSE.TRY_AGAIN_LATER, 'history moved: resume again');
+        return;
+      }
       let out: Buffer[] = [];
       let bytes = 0;
       for (const row of rows) {
@@ -63,7 +80,7 @@ export class Fanout {
       }
       this.replayWrite(sub, out);
       // Caught up only if nothing was committed since the read; live fan-out takes over from here.
-      if (rows.length < REPLAY_PAGE && sub.lastSent >= this.log.head()) {
+      if (rows.length < REPLAY_PAGE && sub.lastSent >= this.deliveredThrough) {
         sub.live = true;
         // Written in the same turn, so it lands after the last replayed event and before any live one.
         sub.sink.write([caughtUpBytes(sub.sink.transport, sub.lastSent)]);
@@ -86,9 +103,10 @@ export class Fanout {
     this.dirty.delete(sub);
   }
 
-  /** Queues freshly committed events for every live reader allowed to see them. */
+  /** Queues freshly committed events (from the change feed) for every live reader allowed them. */
   publish(events: StoredEvent[]): void {
     if (events.length === 0) return;
+    this.deliveredThrough = events[events.length - 1]!.seq;
     const encoded = events.map((e) => new EncodedEvent(e));
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
@@ -127,16 +145,25 @@ export class Fanout {
     this.scheduleFlush();
   }
 
-  /** A keep-alive for every reader, in order with its events. */
-  heartbeat(head: number): void {
-    const bytes = heartbeatBytes(head, new Date().toISOString());
+  /**
+   * The log was recreated (Redis restarted empty, say): every reader's position belongs to the
+   * old log. Send them all back to resume; they are told `gap: true` against the new one.
+   */
+  epochChanged(head: number): number {
+    this.deliveredThrough = head;
+    return this.closeWhere(() => true, CLOSE.TRY_AGAIN_LATER, 'the log was recreated: resume');
+  }
+
+  /** A keep-alive for every reader, in order with its events; `head` is what was delivered. */
+  heartbeat(): void {
+    const bytes = heartbeatBytes(this.deliveredThrough, new Date().toISOString());
     // Readers still replaying are getting data anyway, and must not be cut for their backlog.
     for (const sub of this.subscribers)
       if (sub.live) this.enqueue(sub, bytes[sub.sink.transport], 0);
     this.scheduleFlush();
   }
 
-  /** Closes every reader holding this token (logout, removed user). */
+  /** Closes every reader `match` picks (logout, a removed user, shutdown); returns how many. */
   closeWhere(match: (sub: Subscriber) => boolean, code: number, reason: string): number {
     let n = 0;
     for (const sub of [...this.subscribers]) {

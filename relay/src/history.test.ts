@@ -32,6 +32,7 @@ describe('scanLog', () => {
     const r = await scanLog(
       log,
       0,
+      log.head(),
       () => false,
       1000,
       10_000,
@@ -50,7 +51,7 @@ describe('scanLog', () => {
     const seen: number[] = [];
     let since = 0;
     for (let i = 0; i < 100 && since < log.head(); i++) {
-      const r = await scanLog(log, since, mine, 300, 10_000, async () => {});
+      const r = await scanLog(log, since, log.head(), mine, 300, 10_000, async () => {});
       seen.push(...r.events.map((j) => (JSON.parse(j) as { seq: number }).seq));
       since = r.next;
     }
@@ -59,8 +60,8 @@ describe('scanLog', () => {
   });
 
   it('a full page ends at its last event; an empty or pruned log ends at the head', async () => {
-    const r = await scanLog(fakeLog(100), 0, mine, 3, 10_000, async () => {});
+    const r = await scanLog(fakeLog(100), 0, 100, mine, 3, 10_000, async () => {});
     expect(r.next).toBe(30);
-    expect((await scanLog(fakeLog(0, 51), 0, mine, 3)).next).toBe(50);
+    expect((await scanLog(fakeLog(0, 51), 0, 50, mine, 3)).next).toBe(50);
   });
 });

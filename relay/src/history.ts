@@ -8,7 +8,7 @@ export const SCAN_BUDGET = 10_000;
 export interface Scan {
   /** Envelope JSON of the accepted events, in seq order. */
   events: string[];
-  /** Pass as `since` to continue; equal to the head the scan started from once it reached it. */
+  /** Pass as `since` to continue; equal to `head` (where the scan was told the log ends) at the end. */
   next: number;
 }
 
@@ -21,14 +21,14 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * readers' live events and publishes keep flowing while history is read.
  */
 export async function scanLog(
-  log: Pick<EventLog, 'read' | 'head'>,
+  log: Pick<EventLog, 'read'>,
   after: number,
+  head: number,
   accepts: (topic: string, kind: string) => boolean,
   limit: number,
   budget = SCAN_BUDGET,
   yieldTurn: () => Promise<void> = nextTurn,
 ): Promise<Scan> {
-  const head = log.head();
   const events: string[] = [];
   let next = after;
   let scanned = 0;

@@ -94,13 +94,14 @@ export function createApp(ctx: RelayContext, connectors: Connector[]) {
   });
 
   // 503 whenever the relay cannot accept and serve events, so a load balancer takes it out.
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', async (_req, res) => {
     const health = ctx.health.check();
+    const position = await ctx.log.position();
     res.status(health.ok ? 200 : 503).json({
       status: health.ok ? 'ok' : 'unavailable',
       ...(!health.ok && { reason: health.reason }),
-      epoch: ctx.log.epoch,
-      head: ctx.log.head(),
+      epoch: position.epoch,
+      head: position.head,
       readers: ctx.fanout.subscribers.size,
       connectors: connectors.map((c) => c.status()),
     });

@@ -1,7 +1,6 @@
 import { MAX_ENVELOPE_BYTES, publishEventSchema, type PublishResult } from '@herald/shared';
 import type { z } from 'zod';
 import { HttpError } from './errors';
-import type { Fanout } from './fanout';
 import type { StoreHealth } from './health';
 import type { Metrics } from './metrics';
 import { isStoreFailure } from './store/failure';
@@ -42,14 +41,16 @@ export function toNewEvent(e: ValidEvent, now: number, sourceName: string): NewE
   return { id: e.id, topic: e.topic, kind: e.kind, ts: now, json };
 }
 
-/** Appends validated events and hands the new ones to fan-out: the one path every producer takes. */
+/**
+ * Appends validated events: the one path every producer takes. It only appends; delivery
+ * follows from the log's change feed, so an append by another relay is delivered the same way.
+ */
 export class Publishing {
   private inFlight = 0;
   private idle: (() => void)[] = [];
 
   constructor(
     private readonly log: EventLog,
-    private readonly fanout: Fanout,
     private readonly metrics: Metrics,
     private readonly health: StoreHealth,
   ) {}
@@ -74,8 +75,6 @@ export class Publishing {
       this.health.appendSucceeded();
       this.metrics.eventsIn.inc(outcome.appended.length);
       this.metrics.duplicates.inc(events.length - outcome.appended.length);
-      this.metrics.head.set(this.log.head());
-      if (outcome.appended.length > 0) this.fanout.publish(outcome.appended);
       return outcome.results;
     } finally {
       if (--this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();

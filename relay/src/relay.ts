@@ -93,8 +93,9 @@ export async function createRelay(
     probe: () => probe.run(String(Date.now())),
   });
   const metrics = createMetrics();
-  metrics.head.set(log.head());
-  const fanout = new Fanout(log, config.maxClientBufferBytes, {
+  const start = await log.position();
+  metrics.head.set(start.head);
+  const fanout = new Fanout(log, start.head, config.maxClientBufferBytes, {
     delivered: (n) => metrics.eventsOut.inc(n),
     flushed: (ts) => metrics.publishToSend.observe((Date.now() - ts) / 1000),
     slowConsumer: (sub) => {
@@ -102,7 +103,27 @@ export async function createRelay(
       logger.warn({ user: sub.reader.name, address: sub.reader.address }, 'slow consumer cut');
     },
   });
-  const publishing = new Publishing(log, fanout, metrics, health);
+  const publishing = new Publishing(log, metrics, health);
+  // The seam: events reach readers only through the log's change feed, never from the publish
+  // that appended them, so appends made anywhere are delivered the same way.
+  const stopFeed = log.subscribe(start.head, {
+    committed: (events) => {
+      try {
+        fanout.publish(events);
+        metrics.head.set(events[events.length - 1]!.seq);
+      } catch (err) {
+        logger.error({ err }, 'fan-out failed');
+      }
+    },
+    epochChanged: (position) => {
+      const closed = fanout.epochChanged(position.head);
+      metrics.head.set(position.head);
+      logger.warn(
+        { epoch: position.epoch, head: position.head, closed },
+        'the log has a new epoch',
+      );
+    },
+  });
   let stopping = false;
   let connectionIds = 0;
   const ctx: RelayContext = {
@@ -152,13 +173,14 @@ export async function createRelay(
     const n = await log.prune(Date.now());
     if (n > 0) {
       metrics.pruned.inc(n);
-      logger.info({ pruned: n, prunedThrough: log.prunedThrough() }, 'retention applied');
+      const { prunedThrough } = await log.position();
+      logger.info({ pruned: n, prunedThrough }, 'retention applied');
     }
   };
   await prune();
   const timers = [
     setInterval(() => {
-      fanout.heartbeat(log.head());
+      fanout.heartbeat();
       sockets.beat();
       try {
         // Sessions revoked elsewhere (another instance, `user remove`) lose their live readers.
@@ -208,7 +230,7 @@ export async function createRelay(
   const url = `http://${host}:${port}`;
   for (const c of connectors) c.start();
   logger.info(
-    { url, port, epoch: log.epoch, head: log.head(), dataDir: config.dataDir },
+    { url, port, epoch: start.epoch, head: fanout.deliveredThrough, dataDir: config.dataDir },
     'listening',
   );
 
@@ -216,7 +238,7 @@ export async function createRelay(
   return {
     url,
     port,
-    epoch: log.epoch,
+    epoch: start.epoch,
     accounts,
     publish: publishAsRelay,
     close: () =>
@@ -234,8 +256,9 @@ export async function createRelay(
         await http.drain(10_000);
         server.closeAllConnections();
         await serverClosed;
+        stopFeed();
         await log.close();
-        unlock();
+        closeStore();
         logger.info('stopped');
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })()),

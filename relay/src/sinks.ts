@@ -61,6 +61,9 @@ export class WsSink implements Sink {
 
 /** NDJSON or SSE over a chunked HTTP response. */
 export class HttpStreamSink implements Sink {
+  /** How the relay ended the stream, for the close log line (unset: the peer left). */
+  closedWith?: { code: number; reason: string };
+
   constructor(
     readonly transport: Exclude<Transport, 'ws'>,
     private readonly res: ServerResponse,
@@ -82,6 +85,7 @@ export class HttpStreamSink implements Sink {
   /** Ends the stream with a `closed` line naming the reason, like a WebSocket close frame. */
   close(code: number, reason: string): void {
     if (this.res.writableEnded) return;
+    this.closedWith = { code, reason };
     if (code === CLOSE.TRY_AGAIN_LATER) {
       // It isn't reading: a goodbye line would only queue behind everything else.
       this.res.destroy();

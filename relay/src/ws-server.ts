@@ -4,27 +4,18 @@ import { CLOSE, clientMessageSchema, LIMITS, type ServerMessage } from '@herald/
 import WebSocket, { type RawData, WebSocketServer } from 'ws';
 import type { RelayContext } from './context';
 import { refuseUpgrade, requestPath } from './http-refuse';
-import { resumePoint } from './resume';
+import { clientAddress, ReaderSession } from './reader-session';
 import { WsSink } from './sinks';
-import { Subscriber } from './subscriber';
 
 interface Conn {
-  id: number;
   ws: WebSocket;
   address: string;
-  opened: number;
   alive: boolean;
+  /** Admitted past the origin check and the per-address bucket. */
+  session?: ReaderSession;
   helloTimer?: NodeJS.Timeout;
   /** A hello arrived (its answer may still be on its way): a second one is malformed. */
   greeted?: boolean;
-  sub?: Subscriber;
-  user?: string;
-}
-
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0]!.trim();
-  return req.socket.remoteAddress ?? 'unknown';
 }
 
 /** `GET /v1/ws`: hello, welcome, replay, live; heartbeats and pings keep both ends honest. */
@@ -47,7 +38,7 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
 
   function close(conn: Conn, code: number, reason: string) {
     if (code >= 4000) ctx.metrics.rejected.inc({ code: String(code) });
-    if (conn.sub) ctx.fanout.detach(conn.sub);
+    if (conn.session?.sub) ctx.fanout.detach(conn.session.sub);
     conn.ws.close(code, reason);
   }
 
@@ -79,39 +70,22 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
   }
 
   function failed(err: unknown, conn: Conn | undefined) {
-    ctx.logger.error({ err, conn: conn?.id }, 'connection failed');
+    ctx.logger.error({ err, conn: conn?.session?.id }, 'connection failed');
     if (conn) close(conn, CLOSE.INTERNAL_ERROR, 'internal error: reconnect with since');
   }
 
   function onConnection(ws: WebSocket, req: IncomingMessage) {
-    const conn: Conn = {
-      id: ctx.nextConnectionId(),
-      ws,
-      address: clientAddress(req, ctx.config.trustProxy),
-      opened: Date.now(),
-      alive: true,
-    };
+    const conn: Conn = { ws, address: clientAddress(req, ctx.config.trustProxy), alive: true };
     conns.add(conn);
-    ctx.metrics.connections.inc({ transport: 'ws' });
     ws.on('close', (code, reason) => {
       conns.delete(conn);
-      if (conn.sub) ctx.fanout.detach(conn.sub);
       clearTimeout(conn.helloTimer);
-      ctx.metrics.connections.dec({ transport: 'ws' });
-      ctx.logger.info(
-        {
-          conn: conn.id,
-          transport: 'ws',
-          user: conn.user,
-          address: conn.address,
-          code,
-          reason: reason.toString(),
-          ms: Date.now() - conn.opened,
-        },
-        'connection close',
-      );
+      if (conn.session) conn.session.end(code, reason.toString());
+      else ctx.logger.info({ transport: 'ws', address: conn.address, code }, 'connection refused');
     });
-    ws.on('error', (err) => ctx.logger.debug({ conn: conn.id, err: err.message }, 'socket error'));
+    ws.on('error', (err) =>
+      ctx.logger.debug({ conn: conn.session?.id, err: err.message }, 'socket error'),
+    );
     ws.on('pong', () => (conn.alive = true));
 
     const origin = req.headers.origin;
@@ -119,7 +93,8 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
     if (origin !== undefined && !ctx.originAllowed(origin)) {
       return close(conn, CLOSE.ORIGIN_FORBIDDEN, 'origin not allowed');
     }
-    if (!ctx.connectBuckets.take(conn.address)) {
+    conn.session = ReaderSession.admit(ctx, 'ws', conn.address);
+    if (!conn.session) {
       return close(conn, CLOSE.RATE_LIMITED, 'too many connections: back off and retry');
     }
     conn.helloTimer = setTimeout(
@@ -142,7 +117,7 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
     if (!parsed.success) return close(conn, CLOSE.MALFORMED, 'malformed message');
     const msg = parsed.data;
     if (msg.type === 'hello') {
-      if (conn.sub || conn.greeted) return close(conn, CLOSE.MALFORMED, 'hello sent twice');
+      if (conn.greeted) return close(conn, CLOSE.MALFORMED, 'hello sent twice');
       conn.greeted = true;
       clearTimeout(conn.helloTimer);
       // Idle connections are the common case at scale: keep nothing per socket we don't need.
@@ -151,10 +126,11 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
       return;
     }
     // Nothing is answered before hello: an unauthenticated socket gets no service at all.
-    if (!conn.sub) return close(conn, CLOSE.MALFORMED, 'hello must come first');
+    const sub = conn.session?.sub;
+    if (!sub) return close(conn, CLOSE.MALFORMED, 'hello must come first');
     if (msg.type === 'ping')
       return send(conn, { type: 'pong', ...(msg.id !== undefined && { id: msg.id }) });
-    conn.sub.filter.setKinds(msg.kinds ?? undefined);
+    sub.filter.setKinds(msg.kinds ?? undefined);
     send(conn, { type: 'subscribed', kinds: msg.kinds });
   }
 
@@ -165,37 +141,23 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
     epoch?: string,
     kinds?: string[],
   ) {
-    const principal = ctx.accounts.authenticate(token);
-    if (conn.ws.readyState !== WebSocket.OPEN) return;
-    if (!principal || principal.kind !== 'session') {
-      return close(conn, CLOSE.UNAUTHORIZED, 'invalid or revoked token');
-    }
-    const point = resumePoint(ctx.log, since, epoch);
-    if (point.gap) ctx.metrics.resumeGaps.inc();
-    conn.user = principal.name;
-    send(conn, {
-      type: 'welcome',
-      head: ctx.log.head(),
-      epoch: ctx.log.epoch,
-      resumed: point.resumed,
-      gap: point.gap,
-      user: { name: principal.name, topics: principal.topics },
-      heartbeat: ctx.config.heartbeatSeconds,
+    const outcome = await conn.session!.start({ token, since, epoch, kinds }, (g) => {
+      if (conn.ws.readyState !== WebSocket.OPEN) return undefined;
+      send(conn, {
+        type: 'welcome',
+        head: g.position.head,
+        epoch: g.position.epoch,
+        resumed: g.point.resumed,
+        gap: g.point.gap,
+        user: g.user,
+        heartbeat: ctx.config.heartbeatSeconds,
+      });
+      return new WsSink(conn.ws);
     });
-    const reader = { ...principal, address: conn.address };
-    conn.sub = new Subscriber(reader, new WsSink(conn.ws), point.after, kinds);
-    ctx.logger.info(
-      {
-        conn: conn.id,
-        transport: 'ws',
-        user: principal.name,
-        address: conn.address,
-        since,
-        ...point,
-      },
-      'connection open',
-    );
-    await ctx.fanout.attach(conn.sub);
+    // A publisher token cannot read either: on a socket both are simply not a reader's token.
+    if (outcome === 'unauthorized' || outcome === 'forbidden') {
+      close(conn, CLOSE.UNAUTHORIZED, 'invalid or revoked token');
+    }
   }
 
   return {

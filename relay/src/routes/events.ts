@@ -82,12 +82,14 @@ export function eventRoutes(ctx: RelayContext): Router {
     }
     // The same filter object the live paths use, so history can never show more than they do.
     const filter = new ReadFilter(reader.topics, parseKindsParam(q.data.kinds));
-    const scan = await scanLog(ctx.log, q.data.since, (t, k) => filter.accepts(t, k), q.data.limit);
+    const { head, epoch } = await ctx.log.position();
+    const accepts = (topic: string, kind: string) => filter.accepts(topic, kind);
+    const scan = await scanLog(ctx.log, q.data.since, head, accepts, q.data.limit);
     res
       .type('application/json')
       .send(
-        `{"events":[${scan.events.join(',')}],"head":${ctx.log.head()},` +
-          `"next":${scan.next},"epoch":${JSON.stringify(ctx.log.epoch)}}`,
+        `{"events":[${scan.events.join(',')}],"head":${head},` +
+          `"next":${scan.next},"epoch":${JSON.stringify(epoch)}}`,
       );
   });
 

@@ -1,12 +1,12 @@
 import { seqParamSchema } from '@herald/shared';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
-import { requirePrincipal } from '../http-auth';
-import { resumePoint } from '../resume';
+import type { Transport } from '../frames';
+import { bearerToken } from '../http-auth';
+import { clientAddress, ReaderSession } from '../reader-session';
 import { HttpStreamSink } from '../sinks';
-import { Subscriber } from '../subscriber';
 import { parseKindsParam } from './events';
 
 const streamQuerySchema = z.object({
@@ -15,65 +15,76 @@ const streamQuerySchema = z.object({
   kinds: z.string().optional(),
 });
 
+/** NDJSON unless the client asks for SSE. */
+function transportOf(req: Request): Transport {
+  return req.accepts(['application/x-ndjson', 'text/event-stream']) === 'text/event-stream'
+    ? 'sse'
+    : 'ndjson';
+}
+
 /** `GET /v1/stream`: the WebSocket's feed for `curl -N`, as NDJSON or (Accept) SSE. */
 export function streamRoutes(ctx: RelayContext): Router {
   const router = Router();
 
   router.get('/v1/stream', async (req, res) => {
-    const principal = requirePrincipal(req, ctx.accounts, 'session');
-    const q = streamQuerySchema.safeParse(req.query);
-    if (!q.success) throw new HttpError('invalid_request', 'bad query', { issues: q.error.issues });
-    const kinds = parseKindsParam(q.data.kinds);
-    // EventSource reconnects to the same URL with Last-Event-ID: it wins over `?since=`, or a
-    // stream opened with `?since=0` would replay the whole log on every reconnect.
-    const lastEventId = seqParamSchema.safeParse(req.headers['last-event-id']);
-    const since = lastEventId.success ? lastEventId.data : q.data.since;
-    if (!ctx.connectBuckets.take(req.ip ?? 'unknown')) {
+    const session = ReaderSession.admit(
+      ctx,
+      transportOf(req),
+      clientAddress(req, ctx.config.trustProxy),
+    );
+    if (!session) {
       throw new HttpError('too_many_requests', 'too many new connections; back off and retry', {
         retryAfterSeconds: 1,
       });
     }
-
-    const sse = req.accepts(['application/x-ndjson', 'text/event-stream']) === 'text/event-stream';
-    const transport = sse ? 'sse' : 'ndjson';
-    const point = resumePoint(ctx.log, since, q.data.epoch);
-    if (point.gap) ctx.metrics.resumeGaps.inc();
-    res.writeHead(200, {
-      'Content-Type': sse ? 'text/event-stream; charset=utf-8' : 'application/x-ndjson',
-      'Cache-Control': 'no-cache, no-transform',
-      'X-Accel-Buffering': 'no',
-      Connection: 'keep-alive',
-    });
-    // express routes HEAD here too. Node discards a HEAD response's writes, so a stream would
-    // never even send its headers and would hold a reader no write can ever cut: answer, done.
-    if (req.method === 'HEAD') return void res.end();
-    req.socket.setNoDelay(true);
-    const connected = JSON.stringify({
-      event: 'connected',
-      head: ctx.log.head(),
-      epoch: ctx.log.epoch,
-      gap: point.gap,
-    });
-    res.write(sse ? `event: connected\ndata: ${connected}\n\n` : `${connected}\n`);
-
-    const id = ctx.nextConnectionId();
-    const reader = { ...principal, address: req.ip ?? 'unknown' };
-    const sub = new Subscriber(reader, new HttpStreamSink(transport, res), point.after, kinds);
-    const opened = Date.now();
-    ctx.metrics.connections.inc({ transport });
-    ctx.logger.info(
-      { conn: id, transport, user: reader.name, address: reader.address, since, ...point },
-      'connection open',
+    let sink: HttpStreamSink | undefined;
+    res.on('close', () =>
+      session.end(sink?.closedWith?.code, sink?.closedWith?.reason ?? 'peer closed'),
     );
-    res.on('close', () => {
-      ctx.fanout.detach(sub);
-      ctx.metrics.connections.dec({ transport });
-      ctx.logger.info(
-        { conn: id, transport, user: reader.name, ms: Date.now() - opened },
-        'connection close',
+    const q = streamQuerySchema.safeParse(req.query);
+    if (!q.success) throw new HttpError('invalid_request', 'bad query', { issues: q.error.issues });
+    // EventSource reconnects to the same URL with Last-Event-ID: it wins over `?since=`, or a
+    // stream opened with `?since=0` would replay the whole log on every reconnect.
+    const lastEventId = seqParamSchema.safeParse(req.headers['last-event-id']);
+    const opening = {
+      token: bearerToken(req),
+      since: lastEventId.success ? lastEventId.data : q.data.since,
+      epoch: q.data.epoch,
+      kinds: parseKindsParam(q.data.kinds),
+    };
+    const transport = session.transport as Exclude<Transport, 'ws'>;
+    const outcome = await session.start(opening, ({ position, point }) => {
+      res.writeHead(200, {
+        'Content-Type':
+          transport === 'sse' ? 'text/event-stream; charset=utf-8' : 'application/x-ndjson',
+        'Cache-Control': 'no-cache, no-transform',
+        'X-Accel-Buffering': 'no',
+        Connection: 'keep-alive',
+      });
+      // express routes HEAD here too. Node discards a HEAD response's writes, so a stream would
+      // never even send its headers and would hold a reader no write can ever cut: answer, done.
+      if (req.method === 'HEAD') return void res.end();
+      req.socket.setNoDelay(true);
+      const connected = JSON.stringify({
+        event: 'connected',
+        head: position.head,
+        epoch: position.epoch,
+        gap: point.gap,
+      });
+      res.write(
+        transport === 'sse' ? `event: connected\ndata: ${connected}\n\n` : `${connected}\n`,
       );
+      return (sink = new HttpStreamSink(transport, res));
     });
-    await ctx.fanout.attach(sub);
+    if (outcome === 'unauthorized') {
+      throw new HttpError(
+        'unauthorized',
+        opening.token ? 'invalid or revoked token' : 'missing bearer token',
+      );
+    }
+    if (outcome === 'forbidden') {
+      throw new HttpError('forbidden', 'this token cannot read: sign in as a user');
+    }
   });
 
   return router;

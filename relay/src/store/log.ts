@@ -31,22 +31,42 @@ export interface AppendOutcome {
   appended: StoredEvent[];
 }
 
+/** Where the log stands. Read with `position()`: a shared log may have moved since. */
+export interface LogPosition {
+  /** Names this log: changes only when the log is recreated. */
+  epoch: string;
+  /** The newest seq (0 when empty). */
+  head: number;
+  /** Every seq at or below this has been pruned by retention. */
+  prunedThrough: number;
+}
+
+/** What the change feed tells its subscriber. */
+export interface ChangeFeed {
+  /** Newly committed events, in seq order, with no gap from the previous batch. */
+  committed(events: StoredEvent[]): void;
+  /** The log was recreated (a new epoch): readers must be told, not left on the old one. */
+  epochChanged?(position: LogPosition): void;
+}
+
 /**
- * The ordered, durable event log. SQLite today; a Redis Streams backend for several relay
- * instances implements the same interface.
+ * The ordered, durable event log: SQLite embedded, or shared by several relays. Events reach
+ * fan-out only through its change feed, whoever appended them (Centrifuge's broker seam), so
+ * an append on another instance is delivered exactly like one made here.
  */
 export interface EventLog {
-  /** Names this log: changes only when the log is recreated. */
-  readonly epoch: string;
-  /** The newest seq (0 when empty). */
-  head(): number;
-  /** Every seq at or below this has been pruned by retention. */
-  prunedThrough(): number;
+  position(): Promise<LogPosition>;
   /** Durable once the promise resolves. Idempotent by (topic, id). */
   append(events: NewEvent[]): Promise<AppendOutcome>;
   /** Up to `limit` events with seq > `after`, in seq order. */
   read(after: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Feeds every event committed after `after` to `feed`, in order, from now on (and any
+   * committed between `after` and now first). Returns a function that stops the feed.
+   */
+  subscribe(after: number, feed: ChangeFeed): () => void;
   /** Applies retention; returns how many events were pruned. */
   prune(now: number): Promise<number>;
+  /** Stops feeds and releases what the log holds; the database handle belongs to its owner. */
   close(): Promise<void>;
 }

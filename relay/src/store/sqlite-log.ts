@@ -1,7 +1,15 @@
 import type { Statement } from 'better-sqlite3';
 import type { PublishResult } from '@herald/shared';
 import { getMeta, type Db } from './database';
-import { withSeq, type AppendOutcome, type EventLog, type NewEvent, type StoredEvent } from './log';
+import {
+  withSeq,
+  type AppendOutcome,
+  type ChangeFeed,
+  type EventLog,
+  type LogPosition,
+  type NewEvent,
+  type StoredEvent,
+} from './log';
 
 /** Rows deleted per retention step, so pruning never holds the write lock for long. */
 const PRUNE_BATCH = 2000;
@@ -23,6 +31,7 @@ export class SqliteLog implements EventLog {
   private readonly setPruned: Statement<[string]>;
   private readonly readAfter: Statement<[number, number], StoredEvent>;
   private readonly appendTx: (events: NewEvent[]) => AppendOutcome;
+  private readonly feeds = new Set<ChangeFeed>();
 
   constructor(
     private readonly db: Db,
@@ -48,19 +57,32 @@ export class SqliteLog implements EventLog {
     this.appendTx = db.transaction((events: NewEvent[]) => this.appendSync(events));
   }
 
-  head(): number {
-    return this.headSeq;
-  }
-
-  prunedThrough(): number {
-    return this.pruned;
+  async position(): Promise<LogPosition> {
+    return { epoch: this.epoch, head: this.headSeq, prunedThrough: this.pruned };
   }
 
   async append(events: NewEvent[]): Promise<AppendOutcome> {
     const outcome = this.appendTx(events);
     const last = outcome.appended.at(-1);
-    if (last) this.headSeq = last.seq;
+    if (last) {
+      this.headSeq = last.seq;
+      // One process owns this file (relay.lock), so every commit passes here: the feed fires
+      // in the same turn, before the append's caller hears back.
+      for (const feed of this.feeds) feed.committed(outcome.appended);
+    }
     return outcome;
+  }
+
+  subscribe(after: number, feed: ChangeFeed): () => void {
+    // Catch the subscriber up synchronously: nothing can be committed in between.
+    for (let from = after; from < this.headSeq; ) {
+      const rows = this.readAfter.all(from, 1000);
+      if (rows.length === 0) break;
+      feed.committed(rows);
+      from = rows.at(-1)!.seq;
+    }
+    this.feeds.add(feed);
+    return () => this.feeds.delete(feed);
   }
 
   private appendSync(events: NewEvent[]): AppendOutcome {
@@ -114,6 +136,6 @@ export class SqliteLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    this.feeds.clear();
   }
 }

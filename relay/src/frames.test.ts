@@ -1,0 +1,65 @@
+import { serverMessageSchema, streamControlSchema } from '@herald/shared';
+import { describe, expect, it } from 'vitest';
+import { caughtUpBytes, EncodedEvent, heartbeatBytes, textFrame } from './frames';
+
+/** Decodes one unmasked server frame: what a WebSocket client would read. */
+function decode(frame: Buffer) {
+  const fin = (frame[0]! & 0x80) !== 0;
+  const opcode = frame[0]! & 0x0f;
+  let len = frame[1]! & 0x7f;
+  let offset = 2;
+  if (len === 126) {
+    len = frame.readUInt16BE(2);
+    offset = 4;
+  } else if (len === 127) {
+    len = Number(frame.readBigUInt64BE(2));
+    offset = 10;
+  }
+  expect(frame[1]! & 0x80).toBe(0); // servers never mask
+  expect(frame.length).toBe(offset + len);
+  return { fin, opcode, text: frame.subarray(offset).toString() };
+}
+
+describe('textFrame', () => {
+  it.each([5, 125, 126, 65_535, 65_536, 70_000])('frames %i bytes as one final text frame', (n) => {
+    const text = 'x'.repeat(n);
+    expect(decode(textFrame(text))).toEqual({ fin: true, opcode: 1, text });
+  });
+});
+
+describe('encoded events and control frames', () => {
+  const event = { seq: 7, topic: 't', kind: 'k', ts: 1, json: '{"seq":7,"id":"a"}' };
+
+  it('encodes an event once per transport, in each transport shape', () => {
+    const e = new EncodedEvent(event);
+    expect(e.for('ws')).toBe(e.for('ws'));
+    expect(decode(e.for('ws')).text).toBe('{"type":"event","event":{"seq":7,"id":"a"}}');
+    expect(e.for('ndjson').toString()).toBe('{"seq":7,"id":"a"}\n');
+    expect(e.for('sse').toString()).toBe('id: 7\nevent: event\ndata: {"seq":7,"id":"a"}\n\n');
+  });
+
+  it('heartbeats and caught_up parse with the protocol schemas', () => {
+    const beat = heartbeatBytes(9, '2026-01-01T00:00:00.000Z');
+    expect(serverMessageSchema.parse(JSON.parse(decode(beat.ws).text))).toEqual({
+      type: 'heartbeat',
+      head: 9,
+      at: '2026-01-01T00:00:00.000Z',
+    });
+    expect(streamControlSchema.parse(JSON.parse(beat.ndjson.toString()))).toMatchObject({
+      event: 'heartbeat',
+      head: 9,
+    });
+    expect(beat.sse.toString()).toBe(': keep-alive\n\n');
+    expect(serverMessageSchema.parse(JSON.parse(decode(caughtUpBytes('ws', 4)).text))).toEqual({
+      type: 'caught_up',
+      seq: 4,
+    });
+    expect(streamControlSchema.parse(JSON.parse(caughtUpBytes('ndjson', 4).toString()))).toEqual({
+      event: 'caught_up',
+      seq: 4,
+    });
+    expect(caughtUpBytes('sse', 4).toString()).toBe(
+      'event: caught_up\ndata: {"event":"caught_up","seq":4}\n\n',
+    );
+  });
+});

@@ -1,0 +1,117 @@
+import type { IncomingMessage } from 'node:http';
+import type { User } from '@herald/shared';
+import type { RelayContext } from './context';
+import type { Transport } from './frames';
+import { resumePoint, type ResumePoint } from './resume';
+import type { LogPosition } from './store/log';
+import { Subscriber, type Sink } from './subscriber';
+
+/** The peer's address: the first `X-Forwarded-For` hop behind a trusted proxy, else the socket's. */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0]!.trim();
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** What a reader asks for when it starts: the same on every transport. */
+export interface Opening {
+  token: string | undefined;
+  since?: number;
+  epoch?: string;
+  kinds?: string[];
+}
+
+/** What the transport tells the reader before the replay: `welcome` or the `connected` line. */
+export interface Greeting {
+  position: LogPosition;
+  point: ResumePoint;
+  user: User;
+}
+
+export type StartOutcome = 'ok' | 'unauthorized' | 'forbidden' | 'gone';
+
+/**
+ * One reader's connection, whatever carries it (Centrifuge's client session): admission by the
+ * per-address bucket, authentication, the resume decision, metrics, the open and close log lines
+ * and the hand-over to fan-out live here once. The WebSocket and stream handlers only frame.
+ */
+export class ReaderSession {
+  readonly id: number;
+  sub?: Subscriber;
+  private readonly opened = Date.now();
+  private user?: string;
+  private ended = false;
+
+  private constructor(
+    private readonly ctx: RelayContext,
+    readonly transport: Transport,
+    readonly address: string,
+  ) {
+    this.id = ctx.nextConnectionId();
+    ctx.metrics.connections.inc({ transport });
+  }
+
+  /** A new connection from `address`, or undefined when it must back off (rate limit). */
+  static admit(ctx: RelayContext, transport: Transport, address: string) {
+    if (!ctx.connectBuckets.take(address)) return undefined;
+    return new ReaderSession(ctx, transport, address);
+  }
+
+  /**
+   * Authenticates, decides where the replay starts, lets the transport greet the reader (it
+   * returns the sink to write to, or nothing if there is nobody to write to), then replays and
+   * goes live. Resolves once the reader is live or gone.
+   */
+  async start(opening: Opening, greet: (g: Greeting) => Sink | undefined): Promise<StartOutcome> {
+    const { ctx } = this;
+    const principal = opening.token ? ctx.accounts.authenticate(opening.token) : null;
+    if (!principal) return 'unauthorized';
+    if (principal.kind !== 'session') return 'forbidden';
+    const position = await ctx.log.position();
+    if (this.ended) return 'gone';
+    const point = resumePoint(position, opening.since, opening.epoch);
+    if (point.gap) ctx.metrics.resumeGaps.inc();
+    this.user = principal.name;
+    const sink = greet({
+      position,
+      point,
+      user: { name: principal.name, topics: principal.topics },
+    });
+    if (!sink) return 'gone';
+    const reader = { ...principal, address: this.address };
+    this.sub = new Subscriber(reader, sink, point.after, opening.kinds);
+    ctx.logger.info(
+      {
+        conn: this.id,
+        transport: this.transport,
+        user: principal.name,
+        address: this.address,
+        since: opening.since,
+        ...point,
+      },
+      'connection open',
+    );
+    await ctx.fanout.attach(this.sub);
+    return 'ok';
+  }
+
+  /** The connection is over, whichever side ended it: detach, count and log, once. */
+  end(code: number | undefined, reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.sub) this.ctx.fanout.detach(this.sub);
+    this.ctx.metrics.connections.dec({ transport: this.transport });
+    this.ctx.logger.info(
+      {
+        conn: this.id,
+        transport: this.transport,
+        user: this.user,
+        address: this.address,
+        code: code ?? null,
+        reason,
+        ms: Date.now() - this.opened,
+      },
+      'connection close',
+    );
+  }
+}
