@@ -125,13 +125,13 @@ describe('Fanout', () => {
     expect(sink.lines.at(-1)).toMatchObject({ event: 'heartbeat', head: 7 });
   });
 
-  it('a new epoch sends every reader back to resume and restarts the delivered mark', async () => {
+  it('a reset (new epoch) sends every reader back to resume and restarts the delivered mark', async () => {
     const { fanout, reader } = setup([], 9);
     const a = reader(9);
     const b = reader(9);
     await fanout.attach(a.sub);
     await fanout.attach(b.sub);
-    expect(fanout.epochChanged(0)).toBe(2);
+    expect(fanout.reset(0)).toBe(2);
     expect([a.sink.closed?.code, b.sink.closed?.code]).toEqual([
       CLOSE.TRY_AGAIN_LATER,
       CLOSE.TRY_AGAIN_LATER,

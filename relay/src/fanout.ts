@@ -146,12 +146,13 @@ export class Fanout {
   }
 
   /**
-   * The log was recreated (Redis restarted empty, say): every reader's position belongs to the
-   * old log. Send them all back to resume; they are told `gap: true` against the new one.
+   * The change feed was reset (the log was recreated, or retention outran it): every reader's
+   * position may belong to what is gone. Send them all back to resume; where something is gone
+   * they are told `gap: true`.
    */
-  epochChanged(head: number): number {
+  reset(head: number): number {
     this.deliveredThrough = head;
-    return this.closeWhere(() => true, CLOSE.TRY_AGAIN_LATER, 'the log was recreated: resume');
+    return this.closeWhere(() => true, CLOSE.TRY_AGAIN_LATER, 'the log moved on: resume');
   }
 
   /** A keep-alive for every reader, in order with its events; `head` is what was delivered. */

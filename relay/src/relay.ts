@@ -115,13 +115,10 @@ export async function createRelay(
         logger.error({ err }, 'fan-out failed');
       }
     },
-    epochChanged: (position) => {
-      const closed = fanout.epochChanged(position.head);
+    reset: (position) => {
+      const closed = fanout.reset(position.head);
       metrics.head.set(position.head);
-      logger.warn(
-        { epoch: position.epoch, head: position.head, closed },
-        'the log has a new epoch',
-      );
+      logger.warn({ ...position, closed }, 'the change feed was reset: readers resume');
     },
   });
   let stopping = false;

@@ -11,6 +11,10 @@ export interface RedisProcess {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty (no persistence): a Redis that lost everything. */
   restartEmpty(): Promise<void>;
+  /** SIGSTOP: it holds its data and its sockets but answers nothing (a hung or cut-off Redis). */
+  pause(): void;
+  /** SIGCONT: back, with everything it had. */
+  resume(): void;
 }
 
 const running = new Set<ChildProcess>();
@@ -72,5 +76,7 @@ export async function startRedis(): Promise<RedisProcess> {
       await stop();
       await launch();
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }

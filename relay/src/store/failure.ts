@@ -7,10 +7,18 @@ import Database from 'better-sqlite3';
  */
 export function isStoreFailure(err: unknown): boolean {
   return (
+    err instanceof StoreUnavailableError ||
     err instanceof Database.SqliteError ||
     // better-sqlite3's word for a handle that is gone (closed after a fatal error).
     (err instanceof TypeError && err.message === 'The database connection is not open')
   );
+}
+
+/** A store that cannot be reached or did not answer in time (Redis down, a command timed out). */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+  }
 }
 
 /** One line a person can act on: `SQLITE_FULL: database or disk is full`. */

@@ -45,8 +45,11 @@ export interface LogPosition {
 export interface ChangeFeed {
   /** Newly committed events, in seq order, with no gap from the previous batch. */
   committed(events: StoredEvent[]): void;
-  /** The log was recreated (a new epoch): readers must be told, not left on the old one. */
-  epochChanged?(position: LogPosition): void;
+  /**
+   * The feed cannot go on from where it was: the log was recreated (a new epoch), or retention
+   * removed events before they were fed. Readers must resume, not be left on the old position.
+   */
+  reset?(position: LogPosition): void;
 }
 
 /**
@@ -61,8 +64,9 @@ export interface EventLog {
   /** Up to `limit` events with seq > `after`, in seq order. */
   read(after: number, limit: number): Promise<StoredEvent[]>;
   /**
-   * Feeds every event committed after `after` to `feed`, in order, from now on (and any
-   * committed between `after` and now first). Returns a function that stops the feed.
+   * Feeds every event committed after `after` to `feed`, in order: any already committed
+   * first, then each commit, whoever appended it. One subscription per log (a relay tails
+   * once and fans out). Returns a function that stops the feed.
    */
   subscribe(after: number, feed: ChangeFeed): () => void;
   /** Applies retention; returns how many events were pruned. */
