@@ -5,9 +5,10 @@ import { topicPatternSchema } from '@herald/shared';
 import { z } from 'zod';
 import { ConfigError, configFromEnv } from './config';
 import { createRelay } from './relay';
-import { AccountExistsError, AccountMissingError, Accounts } from './store/accounts';
-import { openDatabase } from './store/database';
+import { AccountExistsError, AccountMissingError, type AccountStore } from './store/accounts';
+import { openAccounts } from './store/open';
 import { DataDirLockedError } from './store/data-dir-lock';
+import { StoreUnavailableError } from './store/failure';
 
 const USAGE = `usage: herald-relay <command>
 
@@ -19,7 +20,7 @@ const USAGE = `usage: herald-relay <command>
   publisher list
   publisher remove <name>
 
-Environment: HERALD_HOST, HERALD_PORT, HERALD_DATA_DIR, HERALD_ALLOWED_ORIGINS,
+Environment: HERALD_HOST, HERALD_PORT, HERALD_DATA_DIR, HERALD_REDIS_URL, HERALD_ALLOWED_ORIGINS,
 HERALD_RETENTION_MAX_EVENTS, HERALD_RETENTION_MAX_AGE, HERALD_CONFIG, ... (docs/protocol.md)`;
 
 class UsageError extends Error {}
@@ -130,22 +131,36 @@ async function main(argv: string[]): Promise<void> {
 
   if (command !== 'user' && command !== 'publisher')
     throw new UsageError(`unknown command ${command}`);
-  const accounts = new Accounts(openDatabase(config.dataDir, config.sqliteSync));
+  const accounts = await openAccounts(config);
+  try {
+    await accountCommand(command, sub, name, values, accounts);
+  } finally {
+    await accounts.close();
+  }
+}
+
+async function accountCommand(
+  command: 'user' | 'publisher',
+  sub: string | undefined,
+  name: string | undefined,
+  values: { topics?: string; 'password-stdin'?: boolean },
+  accounts: AccountStore,
+): Promise<void> {
   switch (sub) {
     case 'list':
-      for (const a of command === 'user' ? accounts.listUsers() : accounts.listPublishers())
+      for (const a of await (command === 'user' ? accounts.listUsers() : accounts.listPublishers()))
         console.log(`${a.name}\t${a.topics.join(',')}\t${a.createdAt}`);
       return;
     case 'remove':
-      if (command === 'user') accounts.removeUser(nameArg(name, 'user'));
-      else accounts.removePublisher(nameArg(name, 'publisher'));
+      if (command === 'user') await accounts.removeUser(nameArg(name, 'user'));
+      else await accounts.removePublisher(nameArg(name, 'publisher'));
       console.error(`removed ${command} ${name}`);
       return;
     case 'add': {
       const who = nameArg(name, command);
       const topics = topicsOption(values.topics);
       if (command === 'publisher') {
-        console.log(accounts.addPublisher(who, topics));
+        console.log(await accounts.addPublisher(who, topics));
         console.error(
           `added publisher ${who} (topics ${topics.join(',')}); the token above is shown only once`,
         );
@@ -173,8 +188,10 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     AccountMissingError,
     DataDirLockedError,
   ].some((E) => err instanceof E);
+  // An unreachable store is no bug: its words, without a stack, and exit 1 (try again later).
+  const outage = err instanceof StoreUnavailableError;
   console.error(
-    `herald-relay: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}`,
+    `herald-relay: ${known || outage ? (err as Error).message : String((err as Error)?.stack ?? err)}`,
   );
   if (err instanceof UsageError) console.error(USAGE);
   process.exit(known ? 2 : 1);

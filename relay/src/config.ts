@@ -45,6 +45,19 @@ export const relayConfigSchema = z.object({
   configFile: z.string().optional(),
   /** `full` fsyncs every commit (power-loss safe); `normal` is safe against process crashes. */
   sqliteSync: z.enum(['normal', 'full']).default('normal'),
+  /**
+   * `redis://[:password@]host:port[/db]` or `rediss://`: keep the log and accounts in Redis, so
+   * several relays are one Herald. Unset: the embedded SQLite file in `dataDir`.
+   */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port[/db] or rediss://…')
+    .optional(),
+  /** Names this Herald's keys in Redis (`{herald}:…`), so several Heralds can share one. */
+  redisPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,50}$/, 'letters, digits, _ and -')
+    .default('herald'),
 });
 export type RelayConfig = z.infer<typeof relayConfigSchema>;
 export type RelayOptions = z.input<typeof relayConfigSchema>;
@@ -78,6 +91,8 @@ const envSchema = z.object({
   HERALD_LOG_LEVEL: z.string().optional(),
   HERALD_CONFIG: z.string().optional(),
   HERALD_SQLITE_SYNC: z.string().optional(),
+  HERALD_REDIS_URL: z.string().optional(),
+  HERALD_REDIS_PREFIX: z.string().optional(),
 });
 
 const envToField: Record<keyof z.infer<typeof envSchema>, keyof RelayConfig> = {
@@ -101,6 +116,8 @@ const envToField: Record<keyof z.infer<typeof envSchema>, keyof RelayConfig> = {
   HERALD_LOG_LEVEL: 'logLevel',
   HERALD_CONFIG: 'configFile',
   HERALD_SQLITE_SYNC: 'sqliteSync',
+  HERALD_REDIS_URL: 'redisUrl',
+  HERALD_REDIS_PREFIX: 'redisPrefix',
 };
 
 export class ConfigError extends Error {}

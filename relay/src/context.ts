@@ -5,14 +5,14 @@ import type { StoreHealth } from './health';
 import type { FailureLimiter, TokenBuckets } from './limiter';
 import type { Metrics } from './metrics';
 import type { Publishing } from './publish';
-import type { Accounts } from './store/accounts';
+import type { AccountStore } from './store/accounts';
 import type { EventLog } from './store/log';
 
 /** What request handlers share: built once by createRelay. */
 export interface RelayContext {
   config: RelayConfig;
   log: EventLog;
-  accounts: Accounts;
+  accounts: AccountStore;
   fanout: Fanout;
   publishing: Publishing;
   metrics: Metrics;

@@ -4,14 +4,17 @@ import { describeStoreFailure } from './store/failure';
 export type Health = { ok: true } | { ok: false; reason: string };
 
 export interface StoreHealthOptions {
-  /** A small real write to the store; throws when the store cannot take writes. */
-  probe: () => void;
-  /** The directory whose filesystem holds the store. */
-  dataDir: string;
+  /** A small real round trip to the store (a write, for SQLite); throws when it cannot serve. */
+  probe: () => Promise<void> | void;
+  /** The directory whose filesystem holds the store, when it is on this machine. */
+  dataDir?: string;
   /** Below this many free bytes the store is as good as full. */
   minFreeBytes: number;
   now?: () => number;
 }
+
+/** The store is not on a local disk (Redis): no free space to watch. */
+class NoDisk extends Error {}
 
 /** How long one answer is reused, so a busy load balancer cannot turn health into disk load. */
 const CACHE_MS = 1000;
@@ -46,21 +49,22 @@ export class StoreHealth {
     this.appendFailure = undefined;
   }
 
-  check(): Health {
+  async check(): Promise<Health> {
     const t = this.now();
     if (this.cached && t - this.cached.at < CACHE_MS) return this.cached.health;
-    const health = this.measure(t);
+    const health = await this.measure(t);
     this.cached = { at: t, health };
     return health;
   }
 
-  private measure(t: number): Health {
+  private async measure(t: number): Promise<Health> {
     try {
-      this.options.probe();
+      await this.options.probe();
     } catch (err) {
       return { ok: false, reason: `store: ${describeStoreFailure(err)}` };
     }
     try {
+      if (this.options.dataDir === undefined) throw new NoDisk();
       const fs = statfsSync(this.options.dataDir);
       const free = fs.bavail * fs.bsize;
       if (free < this.options.minFreeBytes) {
@@ -70,7 +74,8 @@ export class StoreHealth {
         };
       }
     } catch (err) {
-      return { ok: false, reason: `store: ${(err as Error).message}` };
+      if (!(err instanceof NoDisk))
+        return { ok: false, reason: `store: ${(err as Error).message}` };
     }
     if (this.appendFailure && t - this.appendFailure.at < APPEND_FAILURE_MS) {
       return { ok: false, reason: `publishing failed: ${this.appendFailure.reason}` };

@@ -95,7 +95,7 @@ export function createApp(ctx: RelayContext, connectors: Connector[]) {
 
   // 503 whenever the relay cannot accept and serve events, so a load balancer takes it out.
   app.get('/healthz', async (_req, res) => {
-    const health = ctx.health.check();
+    const health = await ctx.health.check();
     const position = await ctx.log.position();
     res.status(health.ok ? 200 : 503).json({
       status: health.ok ? 'ok' : 'unavailable',

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { HttpError } from './errors';
-import type { Accounts, Principal } from './store/accounts';
+import type { AccountStore, Principal } from './store/accounts';
 
 /** Tokens come only from the Authorization header: never from the URL, where they'd be logged. */
 export function bearerToken(req: Request): string | undefined {
@@ -10,14 +10,14 @@ export function bearerToken(req: Request): string | undefined {
   return m?.[1];
 }
 
-export function requirePrincipal(
+export async function requirePrincipal(
   req: Request,
-  accounts: Accounts,
+  accounts: AccountStore,
   kind: Principal['kind'],
-): Principal {
+): Promise<Principal> {
   const token = bearerToken(req);
   if (!token) throw new HttpError('unauthorized', 'missing bearer token');
-  const principal = accounts.authenticate(token);
+  const principal = await accounts.authenticate(token);
   if (!principal) throw new HttpError('unauthorized', 'invalid or revoked token');
   if (principal.kind !== kind) {
     throw new HttpError(

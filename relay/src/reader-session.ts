@@ -64,7 +64,7 @@ export class ReaderSession {
    */
   async start(opening: Opening, greet: (g: Greeting) => Sink | undefined): Promise<StartOutcome> {
     const { ctx } = this;
-    const principal = opening.token ? ctx.accounts.authenticate(opening.token) : null;
+    const principal = opening.token ? await ctx.accounts.authenticate(opening.token) : null;
     if (!principal) return 'unauthorized';
     if (principal.kind !== 'session') return 'forbidden';
     const position = await ctx.log.position();

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { CLOSE, type PublishEvent, type PublishResult, publishEventSchema } from '@herald/shared';
 import type { Logger } from 'pino';
@@ -11,22 +11,20 @@ import { Fanout } from './fanout';
 import { StoreHealth } from './health';
 import { createApp } from './http-app';
 import { createHttpServer } from './http-server';
+import type { AccountStore } from './store/accounts';
 import { FailureLimiter, TokenBuckets } from './limiter';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { defaultOriginsWarning, originMatcher } from './origins';
 import { Publishing } from './publish';
-import { Accounts } from './store/accounts';
-import { openDatabase } from './store/database';
-import { lockDataDir } from './store/data-dir-lock';
-import { SqliteLog } from './store/sqlite-log';
+import { openStores } from './store/open';
 import { attachWebSockets } from './ws-server';
 
 export interface Relay {
   url: string;
   port: number;
   epoch: string;
-  accounts: Accounts;
+  accounts: AccountStore;
   /** Publishes as the relay itself (connectors, tests): the same path as `POST /v1/events`. */
   publish(events: PublishEvent[], source?: string): Promise<PublishResult[]>;
   /** Graceful stop: refuse new work, close readers with 1001, finish in-flight publishes. */
@@ -35,11 +33,6 @@ export interface Relay {
 
 /** Below this much free disk the store is reported unhealthy: the next commit may not fit. */
 const MIN_FREE_DISK_BYTES = 1024 * 1024;
-
-function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
 
 const configFileSchema = z.object({ connectors: connectorsConfigSchema.default([]) });
 
@@ -66,31 +59,13 @@ export async function createRelay(
   const connectorConfigs = loadConnectorConfigs(config.configFile);
   const originWarning = defaultOriginsWarning(config);
   if (originWarning) logger.warn({ host: config.host }, originWarning);
-  const unlock = lockDataDir(ensureDir(config.dataDir));
-  let db: ReturnType<typeof openDatabase>;
-  try {
-    db = openDatabase(config.dataDir, config.sqliteSync);
-  } catch (err) {
-    unlock();
-    throw err;
-  }
-  const closeStore = () => {
-    db.close();
-    unlock();
-  };
-  const log = new SqliteLog(db, {
-    maxEvents: config.retentionMaxEvents,
-    maxAgeSeconds: config.retentionMaxAgeSeconds,
-  });
-  const accounts = new Accounts(db);
-  const probe = db.prepare(
-    `INSERT INTO meta (key, value) VALUES ('health_probe', ?)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  );
+  const stores = await openStores(config, logger);
+  const { log, accounts } = stores;
+  const closeStore = () => void stores.close().catch((err) => logger.error({ err }, 'close'));
   const health = new StoreHealth({
-    dataDir: config.dataDir,
+    dataDir: stores.dataDir,
     minFreeBytes: MIN_FREE_DISK_BYTES,
-    probe: () => probe.run(String(Date.now())),
+    probe: stores.probe,
   });
   const metrics = createMetrics();
   const start = await log.position();
@@ -166,6 +141,14 @@ export async function createRelay(
   const server = http.server;
   const sockets = attachWebSockets(server, ctx);
 
+  /** Closes the readers holding these tokens, wherever they were revoked. */
+  const closeRevoked = (tokenHashes: string[], reason = 'token revoked') => {
+    if (tokenHashes.length === 0) return;
+    const revoked = new Set(tokenHashes);
+    fanout.closeWhere((sub) => revoked.has(sub.reader.tokenHash), CLOSE.UNAUTHORIZED, reason);
+  };
+  await accounts.onRevoked(closeRevoked);
+
   const prune = async () => {
     const n = await log.prune(Date.now());
     if (n > 0) {
@@ -179,24 +162,15 @@ export async function createRelay(
     setInterval(() => {
       fanout.heartbeat();
       sockets.beat();
-      try {
-        // Sessions revoked elsewhere (another instance, `user remove`) lose their live readers.
-        // Each token is looked up once however many readers share it.
-        const live = new Map<string, boolean>();
-        fanout.closeWhere(
-          (sub) => {
-            const hash = sub.reader.tokenHash;
-            let ok = live.get(hash);
-            if (ok === undefined) live.set(hash, (ok = accounts.isLive(hash)));
-            return !ok;
-          },
-          CLOSE.UNAUTHORIZED,
-          'token revoked',
-        );
-      } catch (err) {
-        // The store failed: keep everyone connected and check again at the next beat.
-        logger.error({ err }, 'token re-check failed');
-      }
+      // The backstop for revocations this relay did not hear of: one question per beat for
+      // every distinct token held by a reader. A failing store keeps everyone connected and is
+      // asked again at the next beat.
+      const hashes = [...new Set([...fanout.subscribers].map((s) => s.reader.tokenHash))];
+      if (hashes.length === 0) return;
+      accounts.liveTokens(hashes).then(
+        (live) => closeRevoked(hashes.filter((h) => !live.has(h))),
+        (err: unknown) => logger.error({ err }, 'token re-check failed'),
+      );
     }, config.heartbeatSeconds * 1000),
     setInterval(
       () => void prune().catch((err) => logger.error({ err }, 'retention failed')),

@@ -38,9 +38,9 @@ export function eventRoutes(ctx: RelayContext): Router {
   const router = Router();
   const json = express.json({ limit: LIMITS.maxPublishBodyBytes });
 
-  router.post('/v1/events', (req, _res, next) => {
+  router.post('/v1/events', async (req, _res, next) => {
     // Authenticate before reading a megabyte of body from someone who may not publish.
-    requirePrincipal(req, ctx.accounts, 'publisher');
+    await requirePrincipal(req, ctx.accounts, 'publisher');
     if (!req.is('application/json')) {
       throw new HttpError('unsupported_media_type', 'send the events as application/json');
     }
@@ -48,7 +48,7 @@ export function eventRoutes(ctx: RelayContext): Router {
   });
 
   router.post('/v1/events', json, async (req: Request, res) => {
-    const publisher = requirePrincipal(req, ctx.accounts, 'publisher');
+    const publisher = await requirePrincipal(req, ctx.accounts, 'publisher');
     // The body may have taken a while: once shutdown has begun, nothing new is committed.
     if (ctx.shuttingDown()) throw new HttpError('shutting_down', 'the relay is shutting down');
     const parsed = publishRequestSchema.safeParse(req.body);
@@ -70,7 +70,7 @@ export function eventRoutes(ctx: RelayContext): Router {
   });
 
   router.get('/v1/events', async (req, res) => {
-    const reader = requirePrincipal(req, ctx.accounts, 'session');
+    const reader = await requirePrincipal(req, ctx.accounts, 'session');
     if (!ctx.historyBuckets.take(reader.name)) {
       throw new HttpError('too_many_requests', 'too many history requests; slow down', {
         retryAfterSeconds: 1,

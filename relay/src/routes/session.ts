@@ -50,14 +50,15 @@ export function sessionRoutes(ctx: RelayContext): Router {
     res.json({ token: session.token, user: { name: username, topics: session.topics } });
   });
 
-  router.post('/v1/logout', (req, res) => {
-    const principal = requirePrincipal(req, ctx.accounts, 'session');
-    ctx.accounts.revoke(principal.tokenHash);
+  router.post('/v1/logout', async (req, res) => {
+    const principal = await requirePrincipal(req, ctx.accounts, 'session');
+    // This relay's readers first, at once; the store then tells every other relay.
     const closed = ctx.fanout.closeWhere(
       (sub) => sub.reader.tokenHash === principal.tokenHash,
       CLOSE.UNAUTHORIZED,
       'signed out',
     );
+    await ctx.accounts.revoke(principal.tokenHash);
     ctx.logger.info({ user: principal.name, closed }, 'signed out');
     res.status(204).end();
   });

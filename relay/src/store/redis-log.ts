@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient, type RedisClientType } from '@redis/client';
 import type { PublishResult } from '@herald/shared';
 import { StoreUnavailableError } from './failure';
 import type {
@@ -12,17 +11,14 @@ import type {
   StoredEvent,
 } from './log';
 import { withSeq } from './log';
+import { connectRedis, type Redis, type RedisOptions } from './redis-client';
 import { APPEND, PRUNE } from './redis-scripts';
 
-export interface RedisLogOptions {
-  url: string;
+export interface RedisLogOptions extends RedisOptions {
   /** Names this Herald's keys (`{herald}:…`); several Heralds can share one Redis. */
   prefix?: string;
   maxEvents: number;
   maxAgeSeconds: number;
-  /** A command not answered by then fails (publish answers 503, never hangs). */
-  commandTimeoutMs?: number;
-  onError?: (err: Error) => void;
 }
 
 /** Entries removed per prune step: ~1.5 ms of Redis time here, against ~11 ms for 2,000. */
@@ -56,42 +52,22 @@ export class RedisLog implements EventLog {
   private closed = false;
   private readonly feeds = new Set<ChangeFeed>();
   private readonly prefix: string;
-  private readonly timeout: number;
 
   private constructor(
-    private readonly client: RedisClientType,
-    private readonly tailer: RedisClientType,
+    private readonly redis: Redis,
+    private readonly tailer: Redis,
     private readonly options: RedisLogOptions,
   ) {
     this.prefix = options.prefix ?? 'herald';
-    this.timeout = options.commandTimeoutMs ?? 5000;
   }
 
   static async open(options: RedisLogOptions): Promise<RedisLog> {
-    const client = createClient({
-      url: options.url,
-      RESP: 2,
-      // A command issued while disconnected fails at once instead of waiting to be replayed.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: 5000,
-        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
-      },
-    }) as unknown as RedisClientType;
-    const tailer = client.duplicate() as RedisClientType;
-    const onError = (err: Error) => options.onError?.(err);
-    // node-redis emits 'error' on every failed reconnect: unhandled, that would end the process.
-    client.on('error', onError);
-    tailer.on('error', onError);
-    try {
-      await client.connect();
-      await tailer.connect();
-    } catch (err) {
-      client.destroy();
-      tailer.destroy();
-      throw new StoreUnavailableError(`cannot reach Redis: ${(err as Error).message}`, err);
-    }
-    const log = new RedisLog(client, tailer, options);
+    const redis = await connectRedis(options);
+    const tailer = await redis.duplicate().catch(async (err: unknown) => {
+      await redis.close();
+      throw err;
+    });
+    const log = new RedisLog(redis, tailer, options);
     log.epoch = await log.currentEpoch();
     return log;
   }
@@ -100,34 +76,12 @@ export class RedisLog implements EventLog {
     return name === 'epoch' ? `{${this.prefix}}:epoch` : `{${this.prefix}}:${epoch}:${name}`;
   }
 
-  /**
-   * One command, bounded in time. node-redis's own `timeout` stops counting once a command is
-   * written, so a Redis that hangs (or a link that black-holes) would hold it forever: race it.
-   * A late answer is dropped; an append that lands late is still idempotent for the retry.
-   */
-  private async run<T>(args: string[], client = this.client, timeout = this.timeout): Promise<T> {
-    const sent = client.sendCommand(args);
-    sent.catch(() => {}); // if the timer wins, its failure has no one left to tell
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StoreUnavailableError(`Redis did not answer within ${timeout} ms`)),
-        timeout,
-      );
-    });
-    try {
-      return (await Promise.race([sent, late])) as T;
-    } catch (err) {
-      if (err instanceof StoreUnavailableError) throw err;
-      if (err instanceof Error && /^(NOSCRIPT|ERR|WRONGTYPE)/.test(err.message)) throw err;
-      throw new StoreUnavailableError(`Redis: ${(err as Error).message}`, err);
-    } finally {
-      clearTimeout(timer);
-    }
+  private run<T>(args: string[]): Promise<T> {
+    return this.redis.run<T>(args);
   }
 
-  private async script<T>(lua: string, keys: string[], args: string[]): Promise<T> {
-    return this.run<T>(['EVAL', lua, String(keys.length), ...keys, ...args]);
+  private script<T>(lua: string, keys: string[], args: string[]): Promise<T> {
+    return this.redis.script<T>(lua, keys, args);
   }
 
   /** The epoch in Redis, created once with the log (an empty or flushed Redis gets a new one). */
@@ -222,7 +176,7 @@ export class RedisLog implements EventLog {
           tailing = this.epoch;
           last = 0;
         }
-        const reply = await this.run<[string, Entry[]][] | null>(
+        const reply = await this.tailer.run<[string, Entry[]][] | null>(
           [
             'XREAD',
             'COUNT',
@@ -233,8 +187,7 @@ export class RedisLog implements EventLog {
             this.key('log'),
             `${last}-0`,
           ],
-          this.tailer,
-          TAIL_BLOCK_MS + this.timeout,
+          TAIL_BLOCK_MS + (this.options.commandTimeoutMs ?? 5000),
         );
         failures = 0;
         const events = (reply?.[0]?.[1] ?? []).map(toStored);
@@ -276,7 +229,7 @@ export class RedisLog implements EventLog {
     this.closed = true;
     this.feeds.clear();
     // The tailer may be blocked in XREAD: cut it rather than wait for the block to end.
-    this.tailer.destroy();
-    await this.client.close().catch(() => this.client.destroy());
+    this.tailer.client.destroy();
+    await this.redis.close();
   }
 }

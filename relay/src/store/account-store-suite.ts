@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { AccountExistsError, AccountMissingError, type AccountStore } from './accounts';
+
+/** A fresh, empty store per call; the suite closes what it opens. */
+export type StoreFactory = () => Promise<AccountStore>;
+
+async function eventually(check: () => boolean, timeoutMs = 3000) {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('not heard in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The contract every account store keeps, run against each backend. */
+export function describeAccountStore(name: string, create: StoreFactory): void {
+  describe(`AccountStore contract: ${name}`, () => {
+    it('users: add once, list, sign in with the right password only, authenticate the token', async () => {
+      const store = await create();
+      await store.addUser('alice', 'alice-password', ['tickets', 'agents/*']);
+      await expect(store.addUser('alice', 'other-password', ['x'])).rejects.toThrow(
+        AccountExistsError,
+      );
+      expect((await store.listUsers()).map((u) => [u.name, u.topics])).toEqual([
+        ['alice', ['tickets', 'agents/*']],
+      ]);
+      expect(await store.login('alice', 'wrong-password')).toBeNull();
+      expect(await store.login('nobody', 'alice-password')).toBeNull();
+      const session = await store.login('alice', 'alice-password');
+      expect(session?.topics).toEqual(['tickets', 'agents/*']);
+      const principal = await store.authenticate(session!.token);
+      expect(principal).toMatchObject({
+        kind: 'session',
+        name: 'alice',
+        topics: ['tickets', 'agents/*'],
+      });
+      expect(await store.authenticate('hrd_not-a-token')).toBeNull();
+      await store.close();
+    });
+
+    it('publishers: the token is shown once and authenticates as a publisher', async () => {
+      const store = await create();
+      const token = await store.addPublisher('tracker', ['tickets']);
+      await expect(store.addPublisher('tracker', ['tickets'])).rejects.toThrow(AccountExistsError);
+      expect(await store.authenticate(token)).toMatchObject({ kind: 'publisher', name: 'tracker' });
+      expect((await store.listPublishers()).map((p) => p.name)).toEqual(['tracker']);
+      await store.removePublisher('tracker');
+      expect(await store.authenticate(token)).toBeNull();
+      await expect(store.removePublisher('tracker')).rejects.toThrow(AccountMissingError);
+      await store.close();
+    });
+
+    it('revoking and removing end tokens and are announced', async () => {
+      const store = await create();
+      const heard: string[] = [];
+      await store.onRevoked((hashes) => heard.push(...hashes));
+      await store.addUser('bob', 'bob-password', ['**']);
+      const one = await store.login('bob', 'bob-password');
+      const two = await store.login('bob', 'bob-password');
+      const [p1, p2] = [await store.authenticate(one!.token), await store.authenticate(two!.token)];
+      const both = [p1!.tokenHash, p2!.tokenHash];
+      expect(await store.liveTokens([...both, 'f'.repeat(64)])).toEqual(new Set(both));
+      await store.revoke(p1!.tokenHash);
+      await eventually(() => heard.includes(p1!.tokenHash));
+      expect(await store.authenticate(one!.token)).toBeNull();
+      expect(await store.liveTokens(both)).toEqual(new Set([p2!.tokenHash]));
+      await store.removeUser('bob');
+      await eventually(() => heard.includes(p2!.tokenHash));
+      expect(await store.liveTokens(both)).toEqual(new Set());
+      expect(await store.login('bob', 'bob-password')).toBeNull();
+      await expect(store.removeUser('bob')).rejects.toThrow(AccountMissingError);
+      await store.close();
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { RelayConfig } from '../config';
+import type { AccountStore } from './accounts';
+import { lockDataDir } from './data-dir-lock';
+import { openDatabase } from './database';
+import type { EventLog } from './log';
+import { RedisAccounts } from './redis-accounts';
+import { RedisLog } from './redis-log';
+import { redisSettingsWarnings } from './redis-settings';
+import { SqliteAccounts } from './sqlite-accounts';
+import { SqliteLog } from './sqlite-log';
+
+/** The relay's stores, from one backend: SQLite in the data dir, or Redis shared by relays. */
+export interface Stores {
+  backend: 'sqlite' | 'redis';
+  log: EventLog;
+  accounts: AccountStore;
+  /** A small real round trip to the store, for `/healthz`; throws when it cannot serve. */
+  probe(): Promise<void>;
+  /** The filesystem whose free space matters (SQLite only). */
+  dataDir?: string;
+  close(): Promise<void>;
+}
+
+/** The account store alone, for CLI commands (which run beside a serving relay: no lock). */
+export async function openAccounts(config: RelayConfig): Promise<AccountStore> {
+  if (config.redisUrl)
+    return RedisAccounts.open({ url: config.redisUrl, prefix: config.redisPrefix });
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = openDatabase(config.dataDir, config.sqliteSync);
+  return Object.assign(new SqliteAccounts(db), { close: async () => db.close() });
+}
+
+/** Opens the serving relay's stores; the SQLite data dir is locked for this process's life. */
+export async function openStores(config: RelayConfig, logger: Logger): Promise<Stores> {
+  const retention = {
+    maxEvents: config.retentionMaxEvents,
+    maxAgeSeconds: config.retentionMaxAgeSeconds,
+  };
+  if (config.redisUrl) {
+    const redis = {
+      url: config.redisUrl,
+      prefix: config.redisPrefix,
+      onError: (err: Error) => logger.warn({ err: err.message }, 'redis connection error'),
+    };
+    const log = await RedisLog.open({ ...redis, ...retention });
+    const accounts = await RedisAccounts.open(redis).catch(async (err: unknown) => {
+      await log.close();
+      throw err;
+    });
+    for (const warning of await redisSettingsWarnings(config.redisUrl)) logger.warn(warning);
+    return {
+      backend: 'redis',
+      log,
+      accounts,
+      probe: async () => void (await log.position()),
+      close: async () => {
+        await log.close();
+        await accounts.close();
+      },
+    };
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const unlock = lockDataDir(config.dataDir);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(config.dataDir, config.sqliteSync);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const log = new SqliteLog(db, retention);
+  const probe = db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('health_probe', ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
+  return {
+    backend: 'sqlite',
+    log,
+    accounts: new SqliteAccounts(db),
+    probe: async () => void probe.run(String(Date.now())),
+    dataDir: config.dataDir,
+    close: async () => {
+      await log.close();
+      db.close();
+      unlock();
+    },
+  };
+}
