@@ -31,6 +31,8 @@ export interface RelayProcess {
   kill9(): Promise<void>;
   /** Starts again on the same port and data dir. */
   restart(): Promise<void>;
+  /** Runs a CLI command with this relay's environment (data dir, Redis URL). */
+  cli(args: string[], input?: string): Promise<string>;
 }
 
 export interface StartOptions {
@@ -140,10 +142,18 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
         dataDir,
         ['user', 'add', name, '--topics', topics.join(','), '--password-stdin'],
         password,
+        options.env,
       );
     },
     addPublisher: async (name, topics) =>
-      (await cli(dataDir, ['publisher', 'add', name, '--topics', topics.join(',')])).trim(),
+      (
+        await cli(
+          dataDir,
+          ['publisher', 'add', name, '--topics', topics.join(',')],
+          '',
+          options.env,
+        )
+      ).trim(),
     login: async (name, password) => {
       const res = await fetch(`${url}/v1/login`, {
         method: 'POST',
@@ -173,6 +183,7 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
     restart: async () => {
       await launch();
     },
+    cli: (args, input) => cli(dataDir, args, input, options.env),
   };
 }
 

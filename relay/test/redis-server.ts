@@ -11,6 +11,10 @@ export interface RedisProcess {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty (no persistence): a Redis that lost everything. */
   restartEmpty(): Promise<void>;
+  /** Stops it (SIGKILL) without starting it again. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and directory: with `persist`, everything is back. */
+  start(): Promise<void>;
   /** SIGSTOP: it holds its data and its sockets but answers nothing (a hung or cut-off Redis). */
   pause(): void;
   /** SIGCONT: back, with everything it had. */
@@ -36,7 +40,7 @@ function freePort(): Promise<number> {
  * A redis-server of the test's own on a random loopback port, keeping nothing on disk. Tests
  * never touch the machine's shared Redis on 6379.
  */
-export async function startRedis(): Promise<RedisProcess> {
+export async function startRedis(options: { persist?: boolean } = {}): Promise<RedisProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'herald-redis-'));
   let child: ChildProcess;
@@ -44,7 +48,13 @@ export async function startRedis(): Promise<RedisProcess> {
     new Promise<void>((resolve, reject) => {
       child = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        [
+          ...['--port', String(port), '--bind', '127.0.0.1', '--save', ''],
+          // Persistent: every write fsynced to the AOF before Redis answers (no loss on a crash).
+          ...(options.persist
+            ? ['--appendonly', 'yes', '--appendfsync', 'always']
+            : ['--appendonly', 'no']),
+        ],
         { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       running.add(child);
@@ -74,8 +84,11 @@ export async function startRedis(): Promise<RedisProcess> {
     },
     restartEmpty: async () => {
       await stop();
+      rmSync(join(dir, 'appendonlydir'), { recursive: true, force: true });
       await launch();
     },
+    kill: stop,
+    start: launch,
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
   };
