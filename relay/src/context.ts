@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { RelayConfig } from './config';
 import type { Fanout } from './fanout';
 import type { StoreHealth } from './health';
-import type { FailureLimiter, TokenBuckets } from './limiter';
+import type { TokenBuckets } from './limiter';
+import type { SignInLimits } from './sign-in-limits';
 import type { Metrics } from './metrics';
 import type { Publishing } from './publish';
 import type { AccountStore } from './store/accounts';
@@ -17,7 +18,7 @@ export interface RelayContext {
   publishing: Publishing;
   metrics: Metrics;
   logger: Logger;
-  loginFailures: { byUser: FailureLimiter; byAddress: FailureLimiter };
+  signIn: SignInLimits;
   connectBuckets: TokenBuckets;
   /** `GET /v1/events` per reader token: history scans are the costliest reads. */
   historyBuckets: TokenBuckets;

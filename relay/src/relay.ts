@@ -12,7 +12,7 @@ import { StoreHealth } from './health';
 import { createApp } from './http-app';
 import { createHttpServer } from './http-server';
 import type { AccountStore } from './store/accounts';
-import { FailureLimiter, TokenBuckets } from './limiter';
+import { TokenBuckets } from './limiter';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { defaultOriginsWarning, originMatcher } from './origins';
@@ -106,13 +106,11 @@ export async function createRelay(
     publishing,
     metrics,
     logger,
-    loginFailures: {
-      byUser: new FailureLimiter(config.loginMaxFailuresPerUser, config.loginWindowSeconds * 1000),
-      byAddress: new FailureLimiter(
-        config.loginMaxFailuresPerAddress,
-        config.loginWindowSeconds * 1000,
-      ),
-    },
+    signIn: stores.signInLimits({
+      maxPerUser: config.loginMaxFailuresPerUser,
+      maxPerAddress: config.loginMaxFailuresPerAddress,
+      windowMs: config.loginWindowSeconds * 1000,
+    }),
     connectBuckets: new TokenBuckets(config.connectRatePerSecond, config.connectBurst),
     historyBuckets: new TokenBuckets(config.historyRatePerSecond, config.historyBurst),
     health,
@@ -177,8 +175,7 @@ export async function createRelay(
       60_000,
     ),
     setInterval(() => {
-      ctx.loginFailures.byUser.sweep();
-      ctx.loginFailures.byAddress.sweep();
+      ctx.signIn.sweep();
       ctx.connectBuckets.sweep();
     }, 60_000),
   ];

@@ -93,6 +93,25 @@ describe('two relays on one Redis', () => {
   });
 });
 
+describe('sign-in limits across relays', () => {
+  it('wrong guesses spread over A and B share one allowance', async () => {
+    await a.addUser('dora', 'dora-password', ['**']);
+    const guess = (relay: RelayProcess, password: string) =>
+      fetch(`${relay.url}/v1/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'dora', password }),
+      }).then((r) => r.status);
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => guess(i % 2 ? a : b, `wrong-${i}`)),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(35);
+    expect(await guess(a, 'dora-password')).toBe(429);
+    expect(await guess(b, 'dora-password')).toBe(429);
+  });
+});
+
 /** The issue's bound on revocation everywhere. */
 function withinOneSecond<T>(p: Promise<T>): Promise<T> {
   return Promise.race([

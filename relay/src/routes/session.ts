@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
 import { requirePrincipal } from '../http-auth';
-import { reserveAttempt } from '../limiter';
+import { clientAddress } from '../reader-session';
 
 export function sessionRoutes(ctx: RelayContext): Router {
   const router = Router();
@@ -17,15 +17,10 @@ export function sessionRoutes(ctx: RelayContext): Router {
       });
     }
     const { username, password } = body.data;
-    const userKey = `user:${username}`;
-    const addressKey = `addr:${req.ip ?? 'unknown'}`;
-    const { byUser, byAddress } = ctx.loginFailures;
+    const address = clientAddress(req, ctx.config.trustProxy);
     // Counted before the hash, refunded on success: a burst of concurrent guesses gets exactly
     // the allowance evaluated, never as many as arrive before the first failure is recorded.
-    const wait = reserveAttempt([
-      [byUser, userKey],
-      [byAddress, addressKey],
-    ]);
+    const wait = await ctx.signIn.reserve(username, address);
     if (wait > 0) {
       throw new HttpError('too_many_attempts', `too many failed sign-ins; try again in ${wait} s`, {
         retryAfterSeconds: wait,
@@ -36,17 +31,15 @@ export function sessionRoutes(ctx: RelayContext): Router {
       session = await ctx.accounts.login(username, password);
     } catch (err) {
       // Not the guesser's fault (the store failed): the attempt does not count against them.
-      byUser.release(userKey);
-      byAddress.release(addressKey);
+      await ctx.signIn.refund(username, address).catch(() => {});
       throw err;
     }
     if (!session) {
-      ctx.logger.warn({ user: username, address: req.ip }, 'sign-in failed');
+      ctx.logger.warn({ user: username, address }, 'sign-in failed');
       throw new HttpError('invalid_credentials', 'wrong username or password');
     }
-    byUser.clear(userKey);
-    byAddress.release(addressKey);
-    ctx.logger.info({ user: username, address: req.ip }, 'signed in');
+    await ctx.signIn.succeeded(username, address);
+    ctx.logger.info({ user: username, address }, 'signed in');
     res.json({ token: session.token, user: { name: username, topics: session.topics } });
   });
 

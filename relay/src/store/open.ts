@@ -1,11 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config';
+import {
+  memorySignInLimits,
+  redisSignInLimits,
+  type LimitOptions,
+  type SignInLimits,
+} from '../sign-in-limits';
 import type { AccountStore } from './accounts';
 import { lockDataDir } from './data-dir-lock';
 import { openDatabase } from './database';
 import type { EventLog } from './log';
 import { RedisAccounts } from './redis-accounts';
+import { connectRedis } from './redis-client';
 import { RedisLog } from './redis-log';
 import { redisSettingsWarnings } from './redis-settings';
 import { SqliteAccounts } from './sqlite-accounts';
@@ -20,6 +27,8 @@ export interface Stores {
   probe(): Promise<void>;
   /** The filesystem whose free space matters (SQLite only). */
   dataDir?: string;
+  /** Sign-in failure counts where every relay sharing this store sees them. */
+  signInLimits(options: LimitOptions): SignInLimits;
   close(): Promise<void>;
 }
 
@@ -45,7 +54,8 @@ export async function openStores(config: RelayConfig, logger: Logger): Promise<S
       onError: (err: Error) => logger.warn({ err: err.message }, 'redis connection error'),
     };
     const log = await RedisLog.open({ ...redis, ...retention });
-    const accounts = await RedisAccounts.open(redis).catch(async (err: unknown) => {
+    const rest = Promise.all([RedisAccounts.open(redis), connectRedis(redis)]);
+    const [accounts, limits] = await rest.catch(async (err: unknown) => {
       await log.close();
       throw err;
     });
@@ -55,9 +65,11 @@ export async function openStores(config: RelayConfig, logger: Logger): Promise<S
       log,
       accounts,
       probe: async () => void (await log.position()),
+      signInLimits: (options) => redisSignInLimits(limits, config.redisPrefix, options),
       close: async () => {
         await log.close();
         await accounts.close();
+        await limits.close();
       },
     };
   }
@@ -81,6 +93,7 @@ export async function openStores(config: RelayConfig, logger: Logger): Promise<S
     accounts: new SqliteAccounts(db),
     probe: async () => void probe.run(String(Date.now())),
     dataDir: config.dataDir,
+    signInLimits: memorySignInLimits,
     close: async () => {
       await log.close();
       db.close();
