@@ -198,7 +198,14 @@ export async function createRelay(
   const url = `http://${host}:${port}`;
   for (const c of connectors) c.start();
   logger.info(
-    { url, port, epoch: start.epoch, head: fanout.deliveredThrough, dataDir: config.dataDir },
+    {
+      url,
+      port,
+      epoch: start.epoch,
+      head: fanout.deliveredThrough,
+      store: stores.backend,
+      ...(stores.dataDir !== undefined && { dataDir: stores.dataDir }),
+    },
     'listening',
   );
 
