@@ -49,24 +49,37 @@ describe('two relays on one Redis', () => {
 
   it('a token from A works on B, and the topic ACL holds on every path of both', async () => {
     const tess = await a.login('tess', 'tess-password');
-    const ws = (await subscribe(b.url, { token: tess })).client;
-    const stream = await readStream(a.url, tess);
+    const readers = [];
+    for (const relay of [a, b]) {
+      readers.push({
+        ws: (await subscribe(relay.url, { token: tess })).client,
+        ndjson: await readStream(relay.url, tess),
+        sse: await readStream(relay.url, tess, { sse: true }),
+      });
+    }
     await b.publish(publisher, [
       event({ id: 'secret-1', topic: 'secret' }),
       event({ id: 'ticket-1', topic: 'tickets' }),
     ]);
-    expect(ids(await ws.events(1))).toEqual(['ticket-1']);
-    expect(ids(await stream.events(1))).toEqual(['ticket-1']);
+    await a.publish(publisher, event({ id: 'secret-2', topic: 'secret' }));
+    const fence = await a.publish(publisher, event({ id: 'ticket-2', topic: 'tickets' }));
+    for (const { ws, ndjson, sse } of readers) {
+      expect(ids(await ws.events(2))).toEqual(['ticket-1', 'ticket-2']);
+      expect(ids(await ndjson.events(2))).toEqual(['ticket-1', 'ticket-2']);
+      expect(ids(await sse.events(2))).toEqual(['ticket-1', 'ticket-2']);
+      ws.ws.close();
+      ndjson.abort();
+      sse.abort();
+    }
     for (const relay of [a, b]) {
       const res = await fetch(`${relay.url}/v1/events?since=0&limit=1000`, {
         headers: { authorization: `Bearer ${tess}` },
       });
-      const body = (await res.json()) as { events: HeraldEvent[] };
+      const body = (await res.json()) as { events: HeraldEvent[]; head: number };
       expect(body.events.every((e) => e.topic === 'tickets')).toBe(true);
-      expect(ids(body.events)).toContain('ticket-1');
+      expect(ids(body.events)).toEqual(expect.arrayContaining(['ticket-1', 'ticket-2']));
+      expect(body.head).toBeGreaterThanOrEqual(fence.results[0]!.seq);
     }
-    ws.ws.close();
-    stream.abort();
   });
 
   it('logout at B and `user remove` from the CLI close the readers on A, pushed, not at a heartbeat', async () => {

@@ -40,7 +40,9 @@ function freePort(): Promise<number> {
  * A redis-server of the test's own on a random loopback port, keeping nothing on disk. Tests
  * never touch the machine's shared Redis on 6379.
  */
-export async function startRedis(options: { persist?: boolean } = {}): Promise<RedisProcess> {
+export async function startRedis(
+  options: { persist?: boolean; args?: string[] } = {},
+): Promise<RedisProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'herald-redis-'));
   let child: ChildProcess;
@@ -54,6 +56,7 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
           ...(options.persist
             ? ['--appendonly', 'yes', '--appendfsync', 'always']
             : ['--appendonly', 'no']),
+          ...(options.args ?? []),
         ],
         { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
       );
