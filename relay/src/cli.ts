@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
@@ -10,7 +11,7 @@ import { openAccounts } from './store/open';
 import { DataDirLockedError } from './store/data-dir-lock';
 import { StoreUnavailableError } from './store/failure';
 
-const USAGE = `usage: herald-relay <command>
+const USAGE = `usage: herald-relay <command>        (--version, --help)
 
   serve                                          run the relay (config from HERALD_* env)
   user add <name> --topics <p1,p2> [--password-stdin]
@@ -24,6 +25,14 @@ Environment: HERALD_HOST, HERALD_PORT, HERALD_DATA_DIR, HERALD_REDIS_URL, HERALD
 HERALD_RETENTION_MAX_EVENTS, HERALD_RETENTION_MAX_AGE, HERALD_CONFIG, ... (docs/protocol.md)`;
 
 class UsageError extends Error {}
+
+/** The package's version: `package.json` sits one level above `dist/`, in the repo or installed. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 const nameSchema = z
   .string()
@@ -93,9 +102,14 @@ async function main(argv: string[]): Promise<void> {
       topics: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
   const [command, sub, name] = positionals;
+  if (values.version) {
+    console.log(version());
+    return;
+  }
   if (values.help || !command) {
     console.log(USAGE);
     return;

@@ -3,7 +3,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** The relay's Prometheus metrics, on a registry of its own so several relays can share a process. */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'herald_process_' });
+  // prom-client's names already say what they are (`process_cpu_seconds_total`,
+  // `nodejs_heap_size_used_bytes`): the prefix only says whose.
+  collectDefaultMetrics({ register: registry, prefix: 'herald_' });
   const m = {
     registry,
     connections: new Gauge({
