@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { login, logout, normalizeRelayUrl } from './auth';
+import { login, logout, normalizeRelayUrl, relayUrlWarning } from './auth';
+import { wsUrl } from './connection';
+import { describeError } from './messages';
 
 function reply(status: number, body: unknown, headers: Record<string, string> = {}) {
   return vi.fn(async () => new Response(JSON.stringify(body), { status, headers }));
@@ -87,5 +89,28 @@ describe('normalizeRelayUrl', () => {
       'https://relay.example/herald',
     );
     expect(normalizeRelayUrl('https://user:pw@relay.example')).toBeUndefined();
+  });
+});
+
+describe('relayUrlWarning', () => {
+  it('warns for plain http to another host, not for https or this computer', () => {
+    for (const url of ['http://relay.example.com', 'http://10.0.0.5:8787', 'http://[2001:db8::1]'])
+      expect(relayUrlWarning(url), url).toBe('insecure_relay_url');
+    for (const url of [
+      'https://relay.example.com',
+      'http://127.0.0.1:8787',
+      'http://127.1.2.3',
+      'http://localhost:8787',
+      'http://herald.localhost',
+      'http://[::1]:8787',
+      'not a url',
+    ])
+      expect(relayUrlWarning(url), url).toBeUndefined();
+    expect(describeError('insecure_relay_url')).toMatch(/not encrypted/);
+  });
+
+  it('an https relay is reached with wss', () => {
+    expect(wsUrl('https://relay.example.com/herald')).toBe('wss://relay.example.com/herald/v1/ws');
+    expect(wsUrl('http://127.0.0.1:8787')).toBe('ws://127.0.0.1:8787/v1/ws');
   });
 });

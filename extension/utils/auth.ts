@@ -17,6 +17,20 @@ export function normalizeRelayUrl(input: string): string | undefined {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+const LOOPBACK = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * `insecure_relay_url` when the URL is plain http to a host other than this machine: the
+ * password, then the token, would cross the network in the clear. https relays are reached
+ * with wss; http on loopback is a developer's own relay.
+ */
+export function relayUrlWarning(input: string): 'insecure_relay_url' | undefined {
+  const url = normalizeRelayUrl(input);
+  if (!url) return undefined;
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'http:' && !LOOPBACK.test(hostname) ? 'insecure_relay_url' : undefined;
+}
+
 /** `POST /v1/login`; every failure comes back as a code for messages.ts, never as a throw. */
 export async function login(
   relayUrlInput: string,

@@ -7,6 +7,8 @@ import type { ConnectionSnapshot } from './storage';
  */
 const WORDS: Record<string, string> = {
   invalid_url: 'Not a valid URL: use http://host:port or https://host.',
+  insecure_relay_url:
+    'This relay is not encrypted (http://): your password and token would cross the network in the clear. Use https:// unless the relay is on this computer.',
   invalid_credentials: 'Wrong username or password.',
   too_many_attempts: 'Too many attempts, try again in {n} s.',
   unreachable: 'Relay not reachable: check the URL and that the relay is running.',

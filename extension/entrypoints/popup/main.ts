@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { relayUrlWarning } from '../../utils/auth';
 import { describeDetail, describeError, describeState } from '../../utils/messages';
 import { isMuted } from '../../utils/mute';
 import { getPrefs, setPrefs } from '../../utils/prefs';
@@ -22,6 +23,7 @@ const ui = {
   signedIn: byId('signed-in'),
   form: byId<HTMLFormElement>('sign-in'),
   relayUrl: byId<HTMLInputElement>('relay-url'),
+  relayUrlWarning: byId('relay-url-warning'),
   username: byId<HTMLInputElement>('username'),
   password: byId<HTMLInputElement>('password'),
   submit: byId<HTMLButtonElement>('sign-in-button'),
@@ -79,6 +81,7 @@ async function render(): Promise<void> {
     ui.signOut.hidden = !nowSignedIn;
     if (!nowSignedIn) {
       if (!ui.relayUrl.value) ui.relayUrl.value = relayUrl ?? '';
+      renderUrlWarning();
       (ui.relayUrl.value ? ui.username : ui.relayUrl).focus();
     }
   }
@@ -105,6 +108,14 @@ async function renderPrefs(): Promise<void> {
 async function renderFocusTabs(): Promise<void> {
   ui.focusTabs.checked = await canReadTabs();
 }
+
+/** Says, while the person types, when the URL would send their password in the clear. */
+function renderUrlWarning(): void {
+  const code = relayUrlWarning(ui.relayUrl.value);
+  ui.relayUrlWarning.textContent = code ? describeError(code) : '';
+  ui.relayUrlWarning.hidden = !code;
+}
+ui.relayUrl.addEventListener('input', renderUrlWarning);
 
 ui.form.addEventListener('submit', (ev) => {
   ev.preventDefault();
