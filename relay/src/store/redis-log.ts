@@ -95,23 +95,33 @@ export class RedisLog implements EventLog {
     const epoch = await this.currentEpoch();
     if (epoch === this.epoch) return false;
     this.epoch = epoch;
-    const position = await this.position();
+    // Read under the new epoch's keys directly: asking position() could come back here.
+    const [head, pruned] = await this.run<(string | null)[]>([
+      'MGET',
+      this.key('seq'),
+      this.key('pruned'),
+    ]);
+    const position = { epoch, head: Number(head ?? 0), prunedThrough: Number(pruned ?? 0) };
     for (const feed of this.feeds) feed.reset?.(position);
     return true;
   }
 
   async position(): Promise<LogPosition> {
-    const [epoch, head, pruned] = await this.run<(string | null)[]>([
-      'MGET',
-      this.key('epoch'),
-      this.key('seq'),
-      this.key('pruned'),
-    ]);
-    if (epoch !== this.epoch) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const [epoch, head, pruned] = await this.run<(string | null)[]>([
+        'MGET',
+        this.key('epoch'),
+        this.key('seq'),
+        this.key('pruned'),
+      ]);
+      if (epoch === this.epoch) {
+        return { epoch: this.epoch, head: Number(head ?? 0), prunedThrough: Number(pruned ?? 0) };
+      }
+      // The log was recreated (or Redis lost it): adopt the new epoch once, then read again.
       await this.adoptEpoch();
-      return this.position();
     }
-    return { epoch: this.epoch, head: Number(head ?? 0), prunedThrough: Number(pruned ?? 0) };
+    // A Redis that cannot keep the epoch key (a read-only replica, say) is no usable store.
+    throw new StoreUnavailableError('Redis: the log epoch does not hold still');
   }
 
   async append(events: NewEvent[]): Promise<AppendOutcome> {
