@@ -86,7 +86,8 @@ function errorHandler(ctx: RelayContext): ErrorRequestHandler {
 export function createApp(ctx: RelayContext, connectors: Connector[]) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', ctx.config.trustProxy);
+  // One trusted hop, like clientAddress: `req.ip` is what that proxy saw, never what a client wrote.
+  app.set('trust proxy', ctx.config.trustProxy ? 1 : false);
   app.use(originGate(ctx));
   app.use((_req, _res, next) => {
     if (ctx.shuttingDown()) throw new HttpError('shutting_down', 'the relay is shutting down');

@@ -6,10 +6,18 @@ import { resumePoint, type ResumePoint } from './resume';
 import type { LogPosition } from './store/log';
 import { Subscriber, type Sink } from './subscriber';
 
-/** The peer's address: the first `X-Forwarded-For` hop behind a trusted proxy, else the socket's. */
+/**
+ * The peer's address. Behind the one trusted proxy (`HERALD_TRUST_PROXY`), that is the last
+ * `X-Forwarded-For` entry: the one the proxy appended. Anything left of it the client wrote
+ * itself, and taking it would let anyone pick a fresh address per request to slip the
+ * per-address sign-in and connection limits.
+ */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0]!.trim();
+  if (trustProxy && typeof forwarded === 'string') {
+    const last = forwarded.split(',').at(-1)?.trim();
+    if (last) return last;
+  }
   return req.socket.remoteAddress ?? 'unknown';
 }
 

@@ -363,3 +363,27 @@ describe('found by the fuzzer: HEAD /v1/stream', () => {
     expect(await readers()).toBe(before);
   });
 });
+
+describe('behind a trusted proxy', () => {
+  it('the client address is the hop the proxy added, so a spoofed X-Forwarded-For buys no more sign-in attempts', async () => {
+    const r = await startRelay({ env: { HERALD_TRUST_PROXY: 'true' } });
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        fetch(`${r.url}/v1/login`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            // The client wrote the first entry; the proxy appended the address it saw.
+            'x-forwarded-for': `203.0.113.${i}, 10.0.0.7`,
+          },
+          body: JSON.stringify({ username: `nobody-${i}`, password: 'guess-guess' }),
+        }).then((res) => res.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const refused = r.logs.find((e) => e.msg === 'sign-in failed');
+    expect(refused?.address).toBe('10.0.0.7');
+    await r.stop();
+  });
+});
