@@ -117,6 +117,14 @@ async function main(argv: string[]): Promise<void> {
   const config = configFromEnv(process.env);
 
   if (command === 'serve') {
+    // Whoever read our output may go away (a collector restarting, a supervisor killed): a
+    // write to a broken stdout or stderr is then lost, not a reason to die, or to hang in a
+    // fatal exit that keeps trying to flush the logs to nobody.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+      });
+    }
     // Every request's failure is handled where it happens; reaching here means the process's
     // own state is in doubt. Say so loudly, as one log line, and exit for the supervisor.
     process.on('uncaughtException', (err) => {
@@ -128,18 +136,23 @@ async function main(argv: string[]): Promise<void> {
     process.on('unhandledRejection', (err) => {
       throw err;
     });
-    const relay = await createRelay(config);
+    // Listening for signals before start-up: a SIGTERM that arrives while the relay is still
+    // starting waits for it, then stops it cleanly, instead of killing it half-way.
+    const starting = createRelay(config);
     let signals = 0;
     const stop = (signal: string) => {
       if (++signals > 1) process.exit(1);
       console.error(`herald-relay: ${signal}, shutting down`);
-      relay.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      starting
+        .then((relay) => relay.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    await starting;
     return;
   }
 

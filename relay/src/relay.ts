@@ -13,7 +13,7 @@ import { createApp } from './http-app';
 import { createHttpServer } from './http-server';
 import type { AccountStore } from './store/accounts';
 import { TokenBuckets } from './limiter';
-import { createLogger } from './logger';
+import { createLogger, flushLogs } from './logger';
 import { createMetrics } from './metrics';
 import { defaultOriginsWarning, originMatcher } from './origins';
 import { Publishing } from './publish';
@@ -235,7 +235,7 @@ export async function createRelay(
         await log.close();
         closeStore();
         logger.info('stopped');
-        await new Promise<void>((resolve) => logger.flush(() => resolve()));
+        await flushLogs(logger);
       })()),
   };
 }
