@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { PublishEvent, PublishResponse } from '@herald/shared';
+import { own, whenTestEnds } from './children';
 
-const BIN = fileURLToPath(new URL('../bin/herald-relay.js', import.meta.url));
+/** The built relay's CLI, as `npx herald-relay` runs it. */
+export const BIN = fileURLToPath(new URL('../bin/herald-relay.js', import.meta.url));
 
 export interface RelayProcess {
   url: string;
@@ -60,12 +62,6 @@ export function cli(
   });
 }
 
-/** Relays still running when the test process exits (a failed test skipped its stop) die with it. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 /** Spawns the real, built relay (`herald-relay serve`) on a random port with a temp data dir. */
 export async function startRelay(options: StartOptions = {}): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-relay-'));
@@ -87,8 +83,7 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      running.add(child);
-      child.once('exit', () => running.delete(child));
+      own(child);
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -115,7 +110,7 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
       else child.once('exit', (code) => resolve(code));
     });
 
-  return {
+  const relay: RelayProcess = {
     url,
     port,
     dataDir,
@@ -185,6 +180,9 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
     },
     cli: (args, input) => cli(dataDir, args, input, options.env),
   };
+  // Started inside a test: killed when it ends if the test did not stop it (a failed assertion).
+  whenTestEnds(relay.kill9);
+  return relay;
 }
 
 let counter = 0;

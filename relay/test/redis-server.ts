@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { own, whenTestEnds } from './children';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,11 +21,6 @@ export interface RedisProcess {
   /** SIGCONT: back, with everything it had. */
   resume(): void;
 }
-
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,14 +56,13 @@ export async function startRedis(
         ],
         { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      running.add(child);
+      own(child);
       let out = '';
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes('Ready to accept connections')) resolve();
       });
       child.once('exit', (code) => {
-        running.delete(child);
         reject(new Error(`redis-server exited (${code}) before it was ready: ${out}`));
       });
     });
@@ -78,7 +73,7 @@ export async function startRedis(
       child.kill('SIGKILL');
     });
   await launch();
-  return {
+  const redis: RedisProcess = {
     url: `redis://127.0.0.1:${port}`,
     port,
     stop: async () => {
@@ -95,4 +90,6 @@ export async function startRedis(
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
   };
+  whenTestEnds(redis.stop);
+  return redis;
 }
