@@ -86,6 +86,10 @@ export class RedisLog implements EventLog {
 
   /** The epoch in Redis, created once with the log (an empty or flushed Redis gets a new one). */
   private async currentEpoch(): Promise<string> {
+    // Read first: the tailer asks every turn, and the key is almost always there.
+    const epoch = await this.run<string | null>(['GET', this.key('epoch')]);
+    if (epoch) return epoch;
+    // Missing (a new or emptied Redis): create it; if another relay just did, theirs stands.
     await this.run(['SET', this.key('epoch'), randomUUID(), 'NX']);
     return (await this.run<string>(['GET', this.key('epoch')])) ?? '';
   }

@@ -50,12 +50,15 @@ export class SqliteAccounts implements AccountStore {
     if (info.changes === 0) throw new AccountExistsError(`user ${name} already exists`);
   }
 
+  private list(table: 'users' | 'publishers'): AccountSummary[] {
+    const rows = this.db
+      .prepare(`SELECT name, topics, created_at FROM ${table} ORDER BY name`)
+      .all() as AccountRow[];
+    return rows.map(summary);
+  }
+
   async listUsers(): Promise<AccountSummary[]> {
-    return (
-      this.db
-        .prepare('SELECT name, topics, created_at FROM users ORDER BY name')
-        .all() as AccountRow[]
-    ).map(summary);
+    return this.list('users');
   }
 
   /** Removes the user and every session token it holds. */
@@ -104,11 +107,7 @@ export class SqliteAccounts implements AccountStore {
   }
 
   async listPublishers(): Promise<AccountSummary[]> {
-    return (
-      this.db
-        .prepare('SELECT name, topics, created_at FROM publishers ORDER BY name')
-        .all() as AccountRow[]
-    ).map(summary);
+    return this.list('publishers');
   }
 
   async removePublisher(name: string): Promise<void> {
