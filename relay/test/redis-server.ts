@@ -22,7 +22,8 @@ export interface RedisProcess {
   resume(): void;
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now, for a server that must be told its port. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as { port: number };

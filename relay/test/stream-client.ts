@@ -1,4 +1,6 @@
 import { createParser } from 'eventsource-parser';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { HeraldEvent } from '@herald/shared';
 
 export interface StreamReader {
@@ -6,33 +8,63 @@ export interface StreamReader {
   lines: Record<string, unknown>[];
   /** SSE `id:` values of event messages. */
   ids: string[];
+  /** Keep-alives heard so far: NDJSON heartbeat lines, or SSE comments. */
+  keepAlives(): number;
+  /** Resolves once `count` keep-alives have been heard in all. */
+  waitForKeepAlives(count: number, timeoutMs?: number): Promise<void>;
   events(count: number, timeoutMs?: number): Promise<HeraldEvent[]>;
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
   abort(): void;
 }
 
+/** A GET whose answer is read as it arrives; `ca` trusts a proxy's self-signed certificate. */
+function get(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  ca?: string,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = url.startsWith('https:')
+      ? httpsRequest(url, { headers, signal, ca })
+      : httpRequest(url, { headers, signal });
+    req.once('response', resolve).once('error', reject).end();
+  });
+}
+
 /** Reads `GET /v1/stream` as NDJSON or SSE (parsed with eventsource-parser), recording everything. */
 export async function readStream(
   url: string,
   token: string,
-  opts: { sse?: boolean; query?: string; lastEventId?: string } = {},
+  opts: { sse?: boolean; query?: string; lastEventId?: string; ca?: string } = {},
 ): Promise<StreamReader> {
   const controller = new AbortController();
-  const res = await fetch(`${url}/v1/stream${opts.query ? `?${opts.query}` : ''}`, {
-    headers: {
+  const res = await get(
+    `${url}/v1/stream${opts.query ? `?${opts.query}` : ''}`,
+    {
       authorization: `Bearer ${token}`,
       ...(opts.sse && { accept: 'text/event-stream' }),
       ...(opts.lastEventId && { 'last-event-id': opts.lastEventId }),
     },
-    signal: controller.signal,
-  });
-  if (res.status !== 200 || !res.body) throw new Error(`stream: ${res.status} ${await res.text()}`);
+    controller.signal,
+    opts.ca,
+  );
+  if (res.statusCode !== 200) {
+    let body = '';
+    for await (const chunk of res) body += String(chunk);
+    throw new Error(`stream: ${res.statusCode} ${body}`);
+  }
   const lines: Record<string, unknown>[] = [];
   const ids: string[] = [];
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
+  let comments = 0;
   const parser = createParser({
+    onComment: () => {
+      comments++;
+      notify();
+    },
     onEvent: (msg) => {
       lines.push(JSON.parse(msg.data) as Record<string, unknown>);
       if (msg.event === 'event' && msg.id) ids.push(msg.id);
@@ -43,7 +75,7 @@ export async function readStream(
   const decoder = new TextDecoder();
   const ended = (async () => {
     try {
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res as AsyncIterable<Uint8Array>) {
         const text = decoder.decode(chunk, { stream: true });
         if (opts.sse) parser.feed(text);
         else {
@@ -71,30 +103,35 @@ export async function readStream(
   });
   // Control lines carry an `event` field; envelopes never do.
   const isEvent = (l: Record<string, unknown>) => l.event === undefined;
+  const keepAlives = () =>
+    opts.sse ? comments : lines.filter((l) => l.event === 'heartbeat').length;
+  const until = (ready: () => boolean, what: string, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!ready()) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; have ${JSON.stringify(lines)}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
   return {
     lines,
     ids,
     ended,
+    keepAlives,
+    waitForKeepAlives: (count, timeoutMs = 5000) =>
+      until(() => keepAlives() >= count, `${count} keep-alives`, timeoutMs),
     abort: () => controller.abort(),
-    events: (count, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const evs = lines.filter(isEvent) as unknown as HeraldEvent[];
-          if (evs.length < count) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(evs);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `timed out waiting for ${count} stream events; have ${JSON.stringify(lines)}`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
+    events: async (count, timeoutMs = 5000) => {
+      const events = () => lines.filter(isEvent) as unknown as HeraldEvent[];
+      await until(() => events().length >= count, `${count} stream events`, timeoutMs);
+      return events();
+    },
   };
 }

@@ -17,10 +17,17 @@ export interface TestClient {
   send(msg: unknown): void;
 }
 
+export interface ConnectOptions {
+  origin?: string;
+  /** Trust this certificate (a proxy's self-signed one) for `https://` URLs. */
+  ca?: string;
+}
+
 /** A WebSocket client that records every frame, schema-checked. */
-export function connect(url: string, options: { origin?: string } = {}): Promise<TestClient> {
+export function connect(url: string, options: ConnectOptions = {}): Promise<TestClient> {
   const ws = new WebSocket(url.replace(/^http/, 'ws') + '/v1/ws', {
     ...(options.origin && { origin: options.origin }),
+    ...(options.ca && { ca: options.ca }),
   });
   const messages: ServerMessage[] = [];
   const waiters = new Set<() => void>();
@@ -102,7 +109,7 @@ export function connect(url: string, options: { origin?: string } = {}): Promise
 export async function subscribe(
   url: string,
   hello: Record<string, unknown>,
-  options: { origin?: string } = {},
+  options: ConnectOptions = {},
 ) {
   const client = await connect(url, options);
   client.send({ type: 'hello', ...hello });
