@@ -7,6 +7,7 @@ import type {
   ClientStats,
   StormResult,
 } from './ipc';
+import type { Target } from './targets';
 
 type Cmd = ClientCommand extends infer C
   ? C extends { id: number }
@@ -19,6 +20,10 @@ interface Proc {
   progress: number;
   waiting: Map<number, (r: ClientReply) => void>;
 }
+
+// 64 source addresses keep each under Herald's per-address connect burst (200), as real clients
+// from many addresses would be, and far from running out of ports.
+const LOCAL_ADDRESSES = Array.from({ length: 64 }, (_, i) => `127.0.1.${i + 1}`);
 
 /** The orchestrator's handle on 1-2 client processes (clients.ts). */
 export class ClientPool {
@@ -47,6 +52,20 @@ export class ClientPool {
     }
     await pool.all({ cmd: 'setup', setup });
     return pool;
+  }
+
+  /**
+   * Client processes for `clients` connections to `target`: spread over 64 source addresses,
+   * and about 100 of them (1 in 10 at 1k) sampling latency.
+   */
+  static for(target: Target, clients: number, processes: number): Promise<ClientPool> {
+    return ClientPool.start(processes, {
+      protocol: target.protocol,
+      url: target.wsUrl,
+      token: target.userToken,
+      localAddresses: LOCAL_ADDRESSES,
+      sampleEvery: Math.max(1, Math.round(clients / 100)),
+    });
   }
 
   get pids(): number[] {
@@ -112,10 +131,13 @@ export class ClientPool {
     return replies.map((r) => (r.ok && r.stats ? r.stats : failed()));
   }
 
-  async storm(count: number, timeoutMs: number): Promise<StormResult[]> {
+  /** Drops `count` clients and brings them back with `since`, at `url` if given. */
+  async storm(count: number, timeoutMs: number, url?: string): Promise<StormResult[]> {
     const n = this.procs.length;
     const replies = await Promise.all(
-      this.procs.map((p) => this.ask(p, { cmd: 'storm', count: Math.ceil(count / n), timeoutMs })),
+      this.procs.map((p) =>
+        this.ask(p, { cmd: 'storm', count: Math.ceil(count / n), timeoutMs, url }),
+      ),
     );
     return replies.map((r) => (r.ok && r.storm ? r.storm : failed()));
   }

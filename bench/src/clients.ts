@@ -68,8 +68,11 @@ async function connect(count: number, timeoutMs: number): Promise<number> {
   return conns.filter((c) => c.connected).length;
 }
 
-/** Drops `count` clients at once and brings them all back with `since` (Herald only). */
-async function storm(count: number, timeoutMs: number): Promise<StormResult> {
+/**
+ * Drops `count` clients at once and brings them all back with `since` (and `epoch`: Herald
+ * only), to `url` when given (another relay, after a failover).
+ */
+async function storm(count: number, timeoutMs: number, url?: string): Promise<StormResult> {
   const victims = conns.slice(0, count);
   const retriesBefore = retries;
   const cpuBefore = process.cpuUsage();
@@ -77,6 +80,7 @@ async function storm(count: number, timeoutMs: number): Promise<StormResult> {
   const deadline = Date.now() + timeoutMs;
   for (const c of victims) {
     c.drop();
+    if (url) c.url = url;
     c.welcomeHead = -1;
     c.caughtUpAt = 0;
   }
@@ -90,6 +94,7 @@ async function storm(count: number, timeoutMs: number): Promise<StormResult> {
   const dist = (xs: number[]) => percentiles(xs, [50, 90, 100]).map((us) => round(us / 1000));
   const cpu = process.cpuUsage(cpuBefore);
   return {
+    dropAt,
     startedMs,
     welcomeMs: dist(victims.map((c) => c.readyAt - dropAt)),
     caughtUpMsDist: dist(done.map((c) => c.caughtUpAt - dropAt)),
@@ -152,7 +157,7 @@ async function handle(msg: ClientCommand): Promise<ClientReply> {
     case 'stats':
       return { id: msg.id, ok: true, stats: stats() };
     case 'storm':
-      return { id: msg.id, ok: true, storm: await storm(msg.count, msg.timeoutMs) };
+      return { id: msg.id, ok: true, storm: await storm(msg.count, msg.timeoutMs, msg.url) };
     case 'close':
       for (const c of conns) c.close();
       conns.length = 0;

@@ -53,6 +53,10 @@ export class Conn {
   /** When the server last accepted this client (µs, monotonic). */
   readyAt = 0;
   connected = false;
+  /** The log the last welcome named, sent back with `since` (a resume at another relay). */
+  epoch: string | undefined;
+  /** Where this client connects: the setup's URL, or another relay after a failover. */
+  url: string;
   private ws: WebSocket | undefined;
   private sio: SioSocket | undefined;
 
@@ -60,7 +64,9 @@ export class Conn {
     readonly index: number,
     private readonly setup: ClientSetup,
     private readonly onClose: (code: number) => void,
-  ) {}
+  ) {
+    this.url = setup.url;
+  }
 
   get sampling(): boolean {
     return this.index % this.setup.sampleEvery === 0;
@@ -108,7 +114,8 @@ export class Conn {
   }
 
   private open(since?: number): Promise<void> {
-    const { protocol, url, localAddresses } = this.setup;
+    const { protocol, localAddresses } = this.setup;
+    const url = this.url;
     const localAddress = localAddresses[this.index % localAddresses.length];
     this.connected = false;
     return new Promise<void>((resolve, reject) => {
@@ -149,7 +156,8 @@ export class Conn {
       ws.on('open', () => {
         if (protocol === 'ws') ready();
         else if (protocol === 'herald') {
-          ws.send(JSON.stringify({ type: 'hello', token: this.setup.token, since }));
+          const epoch = since === undefined ? undefined : this.epoch;
+          ws.send(JSON.stringify({ type: 'hello', token: this.setup.token, since, epoch }));
         }
       });
       ws.on('message', (data: Buffer) => {
@@ -171,9 +179,14 @@ export class Conn {
   }
 
   private welcome(data: Buffer, ready: () => void): void {
-    const msg = JSON.parse(data.toString('utf8')) as { type: string; head?: number };
+    const msg = JSON.parse(data.toString('utf8')) as {
+      type: string;
+      head?: number;
+      epoch?: string;
+    };
     if (msg.type !== 'welcome') return;
     this.welcomeHead = msg.head ?? 0;
+    this.epoch = msg.epoch;
     if (this.caughtUpAt === 0 && this.lastSeq >= this.welcomeHead) this.caughtUpAt = nowMicros();
     ready();
   }

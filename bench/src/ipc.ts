@@ -20,7 +20,7 @@ export type ClientCommand =
   | { id: number; cmd: 'connect'; count: number; timeoutMs: number }
   | { id: number; cmd: 'reset' }
   | { id: number; cmd: 'stats' }
-  | { id: number; cmd: 'storm'; count: number; timeoutMs: number }
+  | { id: number; cmd: 'storm'; count: number; timeoutMs: number; url?: string }
   | { id: number; cmd: 'close' };
 
 export interface ClientStats {
@@ -48,6 +48,8 @@ export interface ClientStats {
 }
 
 export interface StormResult {
+  /** When this process dropped its clients (µs, monotonic: comparable across processes). */
+  dropAt: number;
   /** ms from the drop until the last client had replayed up to the head its welcome named. */
   caughtUpMs: number;
   reconnected: number;

@@ -2,18 +2,29 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { ClientPool } from './client-pool';
-import { connectIdle, latency, throughput, type Session } from './scenarios';
+import { failover } from './failover';
+import { connectIdle, latency, publishThroughput, throughput, type Session } from './scenarios';
 import { storm } from './storm';
-import { CLIENT_SATURATED, stormTable, table, type Results, type SizeResult } from './report';
-import { startHerald, startPeer, type Target, type TargetName } from './targets';
+import {
+  CLIENT_SATURATED,
+  failoverTable,
+  stormTable,
+  table,
+  type Results,
+  type SizeResult,
+} from './report';
+import { startHerald, startPeer, startRedis, type Target, type TargetName } from './targets';
 import { checkTargets } from './targets-check';
 
 /**
  * `npm run bench` (quick, ~2 min: 1k clients) or `npm run bench -- --full` (1k and 10k, storm of
- * 5k). Options: --only=herald,floor  --clients=1000,3000  --skip=throughput,latency,storm  --client-procs=2
- * --measure-ms=20000  --sio-official (socket.io-client, not the raw engine.io client)
- * --herald-cpu-prof (profiles land in bench/results/profiles/; summarise with cpuprofile-summary.ts)
- * HERALD_BENCH_CLI=path/to/herald-relay.js benchmarks another build of the relay.
+ * 5k). Options: --only=herald,herald-redis,floor  --clients=1000,3000
+ * --skip=throughput,latency,storm,publish  --client-procs=2  --measure-ms=20000
+ * --failover (also the failover storm: two relays on one Redis, kill -9 the one the readers are
+ * on; --failover-clients=5000 --failover-rate=20; --only=none for the failover alone)
+ * --sio-official (socket.io-client, not the raw engine.io client)
+ * --herald-cpu-prof (profiles land in bench/results/profiles/<target>/; summarise with
+ * cpuprofile-summary.ts). HERALD_BENCH_CLI=path/to/herald-relay.js benchmarks another build.
  */
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined =>
@@ -51,28 +62,54 @@ const STORM_RATE = 10;
 // Full: half of the largest count drops (5k of 10k); quick: all of them.
 const largest = Math.max(...sizes);
 const stormAt = { clients: largest, drop: full ? Math.floor(largest / 2) : largest };
-const targets = (opt('only')?.split(',') ?? [
-  'herald',
-  'naive-ws',
-  'socket.io',
-  'floor',
-]) as TargetName[];
+const targets = (opt('only')
+  ?.split(',')
+  .filter((t) => t !== 'none') ?? ['herald', 'naive-ws', 'socket.io', 'floor']) as TargetName[];
 const clientProcs = Number(opt('client-procs') ?? 1);
 const skip = new Set(opt('skip')?.split(',') ?? []);
-// 64 source addresses keep each under Herald's per-address connect burst (200), as real clients
-// from many addresses would be, and far from running out of ports.
-const LOCAL_ADDRESSES = Array.from({ length: 64 }, (_, i) => `127.0.1.${i + 1}`);
+const failoverAt = opt('failover')
+  ? {
+      clients: Number(opt('failover-clients') ?? 5000),
+      // 20/s × 5k readers is 100k deliveries/s, which one client process keeps up with here.
+      rate: Number(opt('failover-rate') ?? 20),
+    }
+  : undefined;
+// Publish throughput (no readers): batches of 1 with 16 POSTs in flight, of 100 with 4.
+const PUBLISH = [
+  { batch: 1, inFlight: 16 },
+  { batch: 100, inFlight: 4 },
+];
 
 /** Settings that let a benchmark's many clients from one machine past per-address limits. */
 const HERALD_ENV: Record<string, string> = {
   HERALD_LOG_LEVEL: process.env.HERALD_LOG_LEVEL ?? 'info',
 };
 
-function start(name: TargetName): Promise<Target> {
-  if (name !== 'herald') return startPeer(name, opt('sio-official') === 'true');
-  const prof = opt('herald-cpu-prof') === 'true';
-  const dir = new URL('../results/profiles/', import.meta.url).pathname;
-  return startHerald(HERALD_ENV, prof ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+/** Node flags for the relay: a V8 CPU profile per target with --herald-cpu-prof. */
+function relayNodeArgs(name: string): string[] {
+  if (opt('herald-cpu-prof') !== 'true') return [];
+  const dir = new URL(`../results/profiles/${name}/`, import.meta.url).pathname;
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+async function start(name: TargetName): Promise<Target> {
+  if (name === 'herald') return (await startHerald(HERALD_ENV, relayNodeArgs(name)))[0]!;
+  if (name !== 'herald-redis') return startPeer(name, opt('sio-official') === 'true');
+  // Its own redis-server, stopped with it.
+  const redis = await startRedis();
+  try {
+    const [relay] = await startHerald(HERALD_ENV, relayNodeArgs(name), redis);
+    return {
+      ...relay!,
+      stop: async () => {
+        await relay!.stop();
+        await redis.stop();
+      },
+    };
+  } catch (err) {
+    await redis.stop();
+    throw err;
+  }
 }
 
 async function runOne(
@@ -80,13 +117,7 @@ async function runOne(
   clients: number,
 ): Promise<SizeResult & { storm?: unknown }> {
   const target = await start(name);
-  const pool = await ClientPool.start(clientProcs, {
-    protocol: target.protocol,
-    url: target.wsUrl,
-    token: target.userToken,
-    localAddresses: LOCAL_ADDRESSES,
-    sampleEvery: Math.max(1, Math.round(clients / 100)),
-  });
+  const pool = await ClientPool.for(target, clients, clientProcs);
   const s: Session = { target, pool, clients };
   const out: SizeResult & { storm?: unknown } = { loadavgAtStart: loadavg()[0] };
   try {
@@ -107,7 +138,7 @@ async function runOne(
       log(`  ${name} @${clients}: latency ${JSON.stringify(out.latency)}`);
     }
     // Peers get the same storm as a control for the connection handshake cost (no resume there).
-    const storms = name === 'herald' || profile.stormPeers.includes(name);
+    const storms = target.protocol === 'herald' || profile.stormPeers.includes(name);
     if (clients === stormAt.clients && storms && !skip.has('storm')) {
       out.storm = await storm(s, stormAt.drop, STORM_RATE);
       log(`  ${name} @${clients}: storm ${JSON.stringify(out.storm)}`);
@@ -117,8 +148,29 @@ async function runOne(
     log(`  ${name} @${clients}: FAILED ${out.error}`);
   } finally {
     await pool.stop();
-    await target.stop();
   }
+  // Publishing alone, once per server (at the first size): no readers, so this is the publish
+  // path and the log's write, not the fan-out.
+  if (clients === sizes[0] && !skip.has('publish') && !out.error) {
+    try {
+      out.publish = [];
+      for (const { batch, inFlight } of PUBLISH) {
+        const p = await publishThroughput(
+          target,
+          batch,
+          inFlight,
+          profile.warmupMs,
+          profile.measureMs,
+        );
+        out.publish.push(p);
+        log(`  ${name}: publish ${JSON.stringify(p)}`);
+      }
+    } catch (err) {
+      out.error = String(err);
+      log(`  ${name}: publish FAILED ${out.error}`);
+    }
+  }
+  await target.stop();
   return out;
 }
 
@@ -162,9 +214,30 @@ for (const clients of sizes) {
     (results[name] ??= {})[String(clients)] = r;
   }
 }
+let failoverResult: Record<string, unknown> | undefined;
+if (failoverAt) {
+  log(`  failover: ${failoverAt.clients} readers, ${failoverAt.rate} events/s`);
+  try {
+    failoverResult = await failover({
+      ...failoverAt,
+      clientProcs,
+      env: HERALD_ENV,
+      nodeArgs: relayNodeArgs('failover'),
+    });
+  } catch (err) {
+    failoverResult = { error: String(err) };
+  }
+  log(`  failover: ${JSON.stringify(failoverResult)}`);
+}
 const stormResult = storms.herald;
-const summary = table(results, sizes) + '\n\n' + stormTable(storms);
-const verdicts = checkTargets(results, sizes, stormResult);
+const summary = [
+  table(results, sizes),
+  stormTable(storms),
+  failoverResult ? failoverTable(failoverResult) : '',
+]
+  .filter(Boolean)
+  .join('\n\n');
+const verdicts = checkTargets(results, sizes, stormResult, failoverResult);
 console.log(
   `\nHerald bench (${profile.name}), ${info.cpuModel}, ${info.nproc} cores, node ${info.node}\n`,
 );
@@ -185,6 +258,7 @@ writeFileSync(
       args,
       results,
       storms,
+      failover: failoverResult,
       table: summary,
       targets: verdicts,
     },

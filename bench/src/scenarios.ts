@@ -22,17 +22,30 @@ function clientCpu(a: ClientStats[], b: ClientStats[]): number {
   );
 }
 
+/** CPU time (µs) of the server's helper process (its redis-server), 0 when it has none. */
+const auxCpu = (t: Target): number => (t.auxPid ? cpuMicros(t.auxPid) : 0);
+
 /** Keeps publishing in the background; `stop()` resolves once every POST has been answered. */
 function publisher(t: Target, next: (published: number) => number, maxInFlight: number) {
   let published = 0;
   let inFlight = 0;
   let errors = 0;
+  let acked = 0;
   let running = true;
   let lastError = '';
+  let freed: (() => void) | undefined;
   const acks: number[] = [];
   const loop = (async () => {
     while (running) {
-      const n = inFlight < maxInFlight ? next(published) : 0;
+      if (inFlight >= maxInFlight) {
+        // Wake as soon as a POST is answered (a closed loop must not idle 1 ms per request).
+        await new Promise<void>((resolve) => {
+          freed = resolve;
+          setTimeout(resolve, 1);
+        });
+        continue;
+      }
+      const n = next(published);
       if (n <= 0) {
         await sleep(1);
         continue;
@@ -41,18 +54,28 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
       inFlight++;
       const sent = performance.now();
       postEvents(t.publishUrl, t.publishToken, makeEvents(n))
-        .then(() => acks.push(performance.now() - sent))
+        .then(() => {
+          acks.push(performance.now() - sent);
+          acked += n;
+        })
         .catch((e: unknown) => {
           errors++;
           lastError = String(e);
         })
-        .finally(() => inFlight--);
+        .finally(() => {
+          inFlight--;
+          freed?.();
+        });
     }
     while (inFlight > 0) await sleep(1);
   })();
   return {
     get published() {
       return published - errors;
+    },
+    /** Events the server has acknowledged (202) so far. */
+    get acked() {
+      return acked;
     },
     /** POST → 202 round trips, ms. */
     acks,
@@ -61,6 +84,38 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
       await loop;
       if (errors) console.error(`  ${errors} publish errors, last: ${lastError}`);
     },
+  };
+}
+
+/**
+ * Publish throughput, no readers: a closed loop of `inFlight` POSTs of `batch` events each;
+ * events acknowledged (202) per second, POST round trips, and server (and Redis) CPU per event.
+ */
+export async function publishThroughput(
+  t: Target,
+  batch: number,
+  inFlight: number,
+  warmupMs: number,
+  measureMs: number,
+) {
+  const pub = publisher(t, () => batch, inFlight);
+  await sleep(warmupMs);
+  const [ackedA, acksA, cpuA, auxA] = [pub.acked, pub.acks.length, cpuMicros(t.pid), auxCpu(t)];
+  const t0 = performance.now();
+  await sleep(measureMs);
+  const [ackedB, acksB, cpuB, auxB] = [pub.acked, pub.acks.length, cpuMicros(t.pid), auxCpu(t)];
+  const wall = (performance.now() - t0) / 1000;
+  await pub.stop();
+  const events = Math.max(1, ackedB - ackedA);
+  return {
+    batch,
+    inFlight,
+    eventsPerSec: Math.round(events / wall),
+    postMsP50P99: percentiles(pub.acks.slice(acksA, acksB), [50, 99]).map((ms) => round(ms)),
+    serverCpuMicrosPerEvent: round((cpuB - cpuA) / events, 2),
+    serverCpuCores: round((cpuB - cpuA) / 1e6 / wall),
+    redisCpuMicrosPerEvent: t.auxPid ? round((auxB - auxA) / events, 2) : undefined,
+    redisCpuCores: t.auxPid ? round((auxB - auxA) / 1e6 / wall) : undefined,
   };
 }
 
@@ -100,11 +155,13 @@ export async function throughput(s: Session, warmupMs: number, measureMs: number
   await sleep(warmupMs);
   const a = await s.pool.stats();
   const cpuA = cpuMicros(s.target.pid);
+  const auxA = auxCpu(s.target);
   const waitA = runqueueWaitMicros(s.target.pid);
   const t0 = performance.now();
   await sleep(measureMs);
   const b = await s.pool.stats();
   const cpuB = cpuMicros(s.target.pid);
+  const auxB = auxCpu(s.target);
   const waitB = runqueueWaitMicros(s.target.pid);
   const wall = (performance.now() - t0) / 1000;
   await pub.stop();
@@ -113,6 +170,10 @@ export async function throughput(s: Session, warmupMs: number, measureMs: number
   return {
     deliveriesPerSec: Math.round(deliveries / wall),
     serverCpuMicrosPerDelivery: round((cpuB - cpuA) / Math.max(1, deliveries), 3),
+    /** The redis-server's CPU per delivery (herald-redis), apart from the relay's. */
+    redisCpuMicrosPerDelivery: s.target.auxPid
+      ? round((auxB - auxA) / Math.max(1, deliveries), 3)
+      : undefined,
     serverCpuCores: round((cpuB - cpuA) / 1e6 / wall),
     serverRunqueueWait: round((waitB - waitA) / 1e6 / wall),
     clientCpuCores: round(clientCpu(a, b)),
@@ -128,6 +189,7 @@ export async function latency(s: Session, rate: number, durationMs: number, drai
   await s.pool.reset();
   const pub = steadyPublisher(s.target, rate);
   const cpuA = cpuMicros(s.target.pid);
+  const auxA = auxCpu(s.target);
   const waitA = runqueueWaitMicros(s.target.pid);
   const clientWaitA = s.pool.pids.map(runqueueWaitMicros);
   await sleep(durationMs);
@@ -137,6 +199,9 @@ export async function latency(s: Session, rate: number, durationMs: number, drai
       durationMs,
   );
   const serverCpuCores = round((cpuMicros(s.target.pid) - cpuA) / 1e3 / durationMs);
+  const redisCpuCores = s.target.auxPid
+    ? round((auxCpu(s.target) - auxA) / 1e3 / durationMs)
+    : undefined;
   const serverRunqueueWait = round((runqueueWaitMicros(s.target.pid) - waitA) / 1e3 / durationMs);
   await pub.stop();
   const undelivered = await drain(s, pub.published, drainMs);
@@ -154,6 +219,7 @@ export async function latency(s: Session, rate: number, durationMs: number, drai
     maxMs: max,
     undelivered,
     serverCpuCores,
+    redisCpuCores,
     /** Share of the time the server's event loop was ready to run but had no CPU. */
     serverRunqueueWait,
     clientCpuCores: round(Math.max(...stats.map((x) => x.cpuMicros / x.wallMicros))),

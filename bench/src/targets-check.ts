@@ -2,6 +2,9 @@ import type { Results } from './report';
 
 interface StormLike {
   caughtUpSec?: number;
+  caughtUpSinceCrashSec?: number;
+  duplicates?: number;
+  clientsNotBack?: number;
   eventsLost?: number;
   stragglers?: number;
   clients?: number;
@@ -9,7 +12,12 @@ interface StormLike {
 }
 
 /** The issue's targets, each as "met" / "GAP" with the figures behind it. */
-export function checkTargets(results: Results, sizes: number[], storm: unknown): string[] {
+export function checkTargets(
+  results: Results,
+  sizes: number[],
+  storm: unknown,
+  failover?: unknown,
+): string[] {
   const out: string[] = [];
   const verdict = (ok: boolean, text: string) => out.push(`${ok ? 'met' : 'GAP'}: ${text}`);
   const cpu = (t: keyof Results, n: number) =>
@@ -33,6 +41,39 @@ export function checkTargets(results: Results, sizes: number[], storm: unknown):
         `@${k} CPU/delivery within 2× of the floor: ${(h / floor).toFixed(2)}×`,
       );
   }
+  // Issue 11: the Redis path against the SQLite path, in the same run.
+  for (const n of sizes) {
+    const sqlite = results.herald?.[String(n)]?.throughput;
+    const redis = results['herald-redis']?.[String(n)]?.throughput;
+    if (!sqlite || !redis) continue;
+    const relay = redis.serverCpuMicrosPerDelivery;
+    const both = relay + (redis.redisCpuMicrosPerDelivery ?? 0);
+    const r = (x: number) => (x / sqlite.serverCpuMicrosPerDelivery).toFixed(2);
+    verdict(
+      both <= 1.2 * sqlite.serverCpuMicrosPerDelivery,
+      `@${n / 1000}k Redis-path CPU/delivery (relay + redis-server) within 1.2× of SQLite's: ` +
+        `${r(both)}× (${both.toFixed(3)} vs ${sqlite.serverCpuMicrosPerDelivery} µs; relay alone ${r(relay)}×)`,
+    );
+  }
+  const latSqlite = results.herald?.['1000']?.latency;
+  const latRedis = results['herald-redis']?.['1000']?.latency;
+  if (latSqlite && latRedis)
+    verdict(
+      latRedis.p99Ms <= latSqlite.p99Ms + 5,
+      `Redis-path p99 at 1k × 200/s ≤ SQLite's + 5 ms: ${latRedis.p99Ms} vs ${latSqlite.p99Ms} ms`,
+    );
+  const f = failover as StormLike | undefined;
+  if (f?.caughtUpSinceCrashSec !== undefined)
+    verdict(
+      f.caughtUpSinceCrashSec <= 10 &&
+        f.eventsLost === 0 &&
+        f.duplicates === 0 &&
+        f.stragglers === 0 &&
+        f.clientsNotBack === 0,
+      `failover (${f.clients} readers, kill -9 A, resume at B): all caught up in ` +
+        `${f.caughtUpSinceCrashSec} s ≤ 10 s, lost ${f.eventsLost}, duplicated ${f.duplicates}, ` +
+        `not back ${f.clientsNotBack}, stragglers ${f.stragglers}`,
+    );
   const lat = results.herald?.['1000']?.latency;
   if (lat) verdict(lat.p99Ms <= 25, `p99 ≤ 25 ms at 1k × 200/s: ${lat.p99Ms} ms`);
   const idle = results.herald?.['10000']?.idle;

@@ -1,12 +1,14 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientProtocol } from './ipc';
 import { postJson } from './publisher';
 
-export type TargetName = 'herald' | 'naive-ws' | 'socket.io' | 'floor';
+export type TargetName = 'herald' | 'herald-redis' | 'naive-ws' | 'socket.io' | 'floor';
+export type PeerName = Exclude<TargetName, 'herald' | 'herald-redis'>;
 
 /** A server under test, running as its own process. */
 export interface Target {
@@ -17,11 +19,15 @@ export interface Target {
   publishUrl: string;
   publishToken?: string;
   userToken?: string;
+  /** A process the server relies on, whose CPU counts too (herald-redis: its redis-server). */
+  auxPid?: number;
   stop(): Promise<void>;
+  /** `kill -9`: no shutdown at all (the failover storm). */
+  crash(): void;
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PEERS: Record<Exclude<TargetName, 'herald'>, string> = {
+const PEERS: Record<PeerName, string> = {
   'naive-ws': 'naive-ws.ts',
   'socket.io': 'socketio.ts',
   floor: 'floor.ts',
@@ -39,10 +45,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startPeer(
-  name: Exclude<TargetName, 'herald'>,
-  sioOfficial: boolean,
-): Promise<Target> {
+export async function startPeer(name: PeerName, sioOfficial: boolean): Promise<Target> {
   const child = fork(new URL(`./servers/${PEERS[name]}`, import.meta.url), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -60,6 +63,7 @@ export async function startPeer(
     wsUrl: `ws://127.0.0.1:${port}`,
     publishUrl: `http://127.0.0.1:${port}/publish`,
     stop: () => stopChild(child),
+    crash: () => child.kill('SIGKILL'),
   };
 }
 
@@ -71,29 +75,121 @@ function cli(args: string[], env: NodeJS.ProcessEnv, input?: string): string {
   return r.stdout;
 }
 
+/** A port nobody listens on right now (the kernel's pick, released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something on 127.0.0.1:`port` answers a RESP PING with +PONG. */
+function pong(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(500, () => done(false));
+    sock.once('error', () => done(false));
+    sock.once('data', (d: Buffer) => done(d.toString().startsWith('+PONG')));
+    sock.write('PING\r\n');
+  });
+}
+
+/** A redis-server of the bench's own: never the shared one on 6379. */
+export interface RedisServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `redis-server` on a free port, no persistence, in a temp dir; stopped by its PID. */
+export async function startRedis(): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-bench-redis-'));
+  const port = await freePort();
+  const child = spawn(
+    process.env.HERALD_BENCH_REDIS ?? '/usr/bin/redis-server',
+    // Both settings the relay checks at start-up: no persistence, and never evict.
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'].concat([
+      '--dir',
+      dir,
+      '--maxmemory-policy',
+      'noeviction',
+    ]),
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))),
+  );
+  exited.catch(() => undefined);
+  const deadline = Date.now() + 10_000;
+  while (!(await Promise.race([pong(port), exited]))) {
+    if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not answer in 10 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One Herald: its CLI environment, the password of user `bench` and a publisher token. */
+interface HeraldSetup {
+  env: NodeJS.ProcessEnv;
+  password: string;
+  publishToken: string;
+  dataDir: string;
+}
+
 /**
- * The real relay: built CLI, temp data dir, one user allowed every topic, one publisher.
- * `extraEnv` carries bench settings (e.g. rate-limit knobs) and `nodeArgs` e.g. --cpu-prof.
+ * A Herald's accounts: one user allowed every topic, one publisher; its log in a temp data dir
+ * (SQLite) or, with `redis`, in that Redis under a prefix of its own (every CLI command gets it).
  */
-export async function startHerald(
-  extraEnv: Record<string, string>,
-  nodeArgs: string[] = [],
-): Promise<Target> {
+function setupHerald(extraEnv: Record<string, string>, redis?: RedisServer): HeraldSetup {
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
-  const env = { ...process.env, HERALD_DATA_DIR: dataDir, HERALD_PORT: '0', ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HERALD_DATA_DIR: dataDir,
+    HERALD_PORT: '0',
+    ...extraEnv,
+  };
+  delete env.HERALD_REDIS_URL;
+  if (redis) {
+    env.HERALD_REDIS_URL = redis.url;
+    env.HERALD_REDIS_PREFIX = 'bench-' + Math.random().toString(36).slice(2, 8);
+  }
   const password = 'bench-password-' + Math.random().toString(36).slice(2);
   cli(['user', 'add', 'bench', '--topics', '**', '--password-stdin'], env, password + '\n');
   const out = cli(['publisher', 'add', 'benchpub', '--topics', '**'], env).trim().split('\n');
-  const publishToken = out[out.length - 1]!.trim();
+  return { env, password, publishToken: out[out.length - 1]!.trim(), dataDir };
+}
+
+/** `herald-relay serve` on a free port; resolves with the child once it logs "listening". */
+async function serveRelay(
+  setup: HeraldSetup,
+  nodeArgs: string[],
+): Promise<{ child: ChildProcess; port: number }> {
+  // Each relay its own working dir (a --cpu-prof without a dir lands there).
+  const cwd = mkdtempSync(join(setup.dataDir, 'relay-'));
   const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
-    env,
-    cwd: dataDir,
+    env: setup.env,
+    cwd,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
     const t = setTimeout(() => reject(new Error('herald did not log "listening" in 15 s')), 15_000);
-    child.stdout.on('data', (c: Buffer) => {
+    child.stdout!.on('data', (c: Buffer) => {
       buf += c.toString();
       const m = /"msg":"listening"[^\n]*?"port":(\d+)|"port":(\d+)[^\n]*"msg":"listening"/.exec(
         buf,
@@ -106,21 +202,51 @@ export async function startHerald(
     });
     child.once('exit', (code) => reject(new Error(`herald exited with ${code}`)));
   });
-  const base = `http://127.0.0.1:${port}`;
-  const login = await postJson(`${base}/v1/login`, { username: 'bench', password });
-  const userToken = (login.body as { token?: string }).token;
-  if (login.status !== 200 || !userToken) throw new Error(`login failed: ${login.status}`);
-  return {
-    name: 'herald',
-    protocol: 'herald',
-    pid: child.pid ?? 0,
-    wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
-    publishUrl: `${base}/v1/events`,
-    publishToken,
-    userToken,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  return { child, port };
+}
+
+/**
+ * The real relay: built CLI, one user allowed every topic, one publisher; the log in SQLite
+ * (temp data dir) or, with `redis`, in that Redis. `extraEnv` carries bench settings (e.g.
+ * rate-limit knobs) and `nodeArgs` e.g. --cpu-prof. `relays` > 1 starts that many relays on the
+ * same Redis (one Herald); the user token is minted at the first and good at all.
+ */
+export async function startHerald(
+  extraEnv: Record<string, string>,
+  nodeArgs: string[] = [],
+  redis?: RedisServer,
+  relays = 1,
+): Promise<Target[]> {
+  if (relays > 1 && !redis) throw new Error('several relays need Redis');
+  const setup = setupHerald(extraEnv, redis);
+  const started: { child: ChildProcess; port: number }[] = [];
+  const stopAll = async () => {
+    await Promise.all(started.map((r) => stopChild(r.child)));
+    rmSync(setup.dataDir, { recursive: true, force: true });
   };
+  try {
+    for (let i = 0; i < relays; i++) started.push(await serveRelay(setup, nodeArgs));
+    const login = await postJson(`http://127.0.0.1:${started[0]!.port}/v1/login`, {
+      username: 'bench',
+      password: setup.password,
+    });
+    const userToken = (login.body as { token?: string }).token;
+    if (login.status !== 200 || !userToken) throw new Error(`login failed: ${login.status}`);
+    return started.map(({ child, port }) => ({
+      name: redis ? 'herald-redis' : 'herald',
+      protocol: 'herald',
+      pid: child.pid ?? 0,
+      wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
+      publishUrl: `http://127.0.0.1:${port}/v1/events`,
+      publishToken: setup.publishToken,
+      userToken,
+      auxPid: redis?.pid,
+      // Stops every relay of this Herald and removes its data dir (the Redis is the caller's).
+      stop: stopAll,
+      crash: () => child.kill('SIGKILL'),
+    }));
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
 }
