@@ -66,6 +66,11 @@ function unpackedExtensionId(dir: string): string {
 export interface ExtensionBrowserOptions {
   /** Load the extension as if the person had granted the optional `tabs` permission. */
   tabsGranted?: boolean;
+  /**
+   * Accept any TLS certificate (`--ignore-certificate-errors`): for a relay behind a proxy whose
+   * certificate the suite made itself. A real deployment has one the browser trusts.
+   */
+  ignoreCertificateErrors?: boolean;
 }
 
 export class ExtensionBrowser {
@@ -99,6 +104,7 @@ export class ExtensionBrowser {
         `--disable-extensions-except=${this.extensionDir}`,
         `--load-extension=${this.extensionDir}`,
         ...FLAGS,
+        ...(this.opts.ignoreCertificateErrors ? ['--ignore-certificate-errors'] : []),
       ],
     });
     // Opened now, not on first use: a tab opened later would land in front of, say, the ticket

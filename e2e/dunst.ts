@@ -66,6 +66,19 @@ export class Toasts {
     return [...counts].filter(([, n]) => n > 1).map(([summary]) => summary);
   }
 
+  /**
+   * Whether the one toast shown about `text` is still on screen: shown, and not among those
+   * dunst has closed (its history), whether by timeout, by the person or by the browser.
+   */
+  async onScreen(text: string): Promise<boolean> {
+    const [toast, ...more] = this.about(text);
+    if (!toast || more.length) return false;
+    const history = JSON.parse(await dunstctl(['history'])) as {
+      data: { id: { data: number } }[][];
+    };
+    return !(history.data[0] ?? []).some((n) => n.id.data === toast.id);
+  }
+
   /** How many toasts are on screen right now. */
   async displayed(): Promise<number> {
     return Number(await dunstctl(['count', 'displayed']));

@@ -22,6 +22,8 @@ export interface Relay extends RelayProcess {
 interface Fixtures {
   /** Load the extension as if the person had granted the optional `tabs` permission. */
   tabsGranted: boolean;
+  /** Launch the browser with `--ignore-certificate-errors` (a proxy with the suite's own cert). */
+  ignoreCertificateErrors: boolean;
   tracker: FakeTracker;
   dashboard: FakeDashboard;
   relay: Relay;
@@ -41,6 +43,7 @@ function toastLogPath(): string {
 /* eslint-disable no-empty-pattern -- Playwright reads a fixture's dependencies from its first parameter's pattern */
 export const test = base.extend<Fixtures>({
   tabsGranted: [false, { option: true }],
+  ignoreCertificateErrors: [false, { option: true }],
 
   tracker: async ({}, use) => {
     const tracker = await startFakeTracker({ token: UPSTREAM_TOKEN, heartbeatMs: 0 });
@@ -113,8 +116,8 @@ export const test = base.extend<Fixtures>({
     await toasts.closeAll();
   },
 
-  ext: async ({ tabsGranted }, use) => {
-    const ext = new ExtensionBrowser({ tabsGranted });
+  ext: async ({ tabsGranted, ignoreCertificateErrors }, use) => {
+    const ext = new ExtensionBrowser({ tabsGranted, ignoreCertificateErrors });
     try {
       await ext.launch();
       await use(ext);

@@ -1,35 +1,19 @@
 import { join } from 'node:path';
+import type { PublishEvent } from '@herald/shared';
 import { expect, test, type Relay } from '../fixtures';
-import type { PopupPage } from '../pages/popup';
-import type { Toasts } from '../dunst';
+import { expectEachOnce, publishJobs } from '../delivery';
 import { DOCS_IMG } from '../paths';
 import { jobEvent, newTicket, relayMetric, ticketMove } from '../upstream-events';
 
-/** Publishes job events `from..to` one after the other; returns the seq the relay gave each. */
-async function publishJobs(relay: Relay, run: string, from: number, to: number): Promise<number[]> {
-  const seqs: number[] = [];
-  for (let n = from; n <= to; n++) {
-    const { results } = await relay.publish(relay.publisherToken, jobEvent(run, n));
-    seqs.push(...results.map((r) => r.seq));
-  }
-  return seqs;
-}
-
-/** Every published event is in the recent list exactly once, and no toast was shown twice. */
-async function expectEachOnce(popup: PopupPage, toasts: Toasts, seqs: number[]): Promise<void> {
-  const want = [...seqs].sort((a, b) => a - b);
-  await expect
-    .poll(async () => (await popup.recentSeqs()).sort((a, b) => a - b), { timeout: 30_000 })
-    .toEqual(want);
-  expect(toasts.shownTwice(), 'toasts shown twice').toEqual([]);
-}
+const publisher = (relay: Relay) => (events: PublishEvent | PublishEvent[]) =>
+  relay.publish(relay.publisherToken, events);
 
 test('6. kill -9 of the relay while events flow: each event listed once, none toasted twice', async ({
   signedIn,
   relay,
   toasts,
 }) => {
-  const seqs = await publishJobs(relay, 'r6', 1, 8);
+  const seqs = await publishJobs(publisher(relay), 'r6', 1, 8);
   // Right after the 8th is committed, some of them are still on their way to the ext.
   await relay.kill9();
   await expect(signedIn.status).not.toHaveText('Connected');
@@ -39,7 +23,7 @@ test('6. kill -9 of the relay while events flow: each event listed once, none to
   ).rejects.toThrow();
 
   await relay.restart();
-  seqs.push(...(await publishJobs(relay, 'r6', 9, 20)));
+  seqs.push(...(await publishJobs(publisher(relay), 'r6', 9, 20)));
   await expect(signedIn.status).toHaveText('Connected', { timeout: 30_000 });
   await expectEachOnce(signedIn, toasts, seqs);
 });
@@ -52,12 +36,12 @@ test('7. a worker stopped mid-stream comes back by itself and resumes where it w
 }) => {
   // Chrome's watchdog alarm fires at most once a minute; the worker may wait that long.
   test.setTimeout(180_000);
-  const seqs = await publishJobs(relay, 'r7', 1, 5);
+  const seqs = await publishJobs(publisher(relay), 'r7', 1, 5);
   const cursor = async () => ((await ext.storageLocal())['cursor'] as { since?: number })?.since;
   await expect.poll(cursor, { message: 'the first five fully processed' }).toBe(seqs[4]);
 
   await ext.stopWorker();
-  seqs.push(...(await publishJobs(relay, 'r7', 6, 12)));
+  seqs.push(...(await publishJobs(publisher(relay), 'r7', 6, 12)));
 
   await ext.waitForWorkerRunning(90_000);
   await expectEachOnce(signedIn, toasts, seqs);
