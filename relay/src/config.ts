@@ -120,6 +120,9 @@ const envToField: Record<keyof z.infer<typeof envSchema>, keyof RelayConfig> = {
   HERALD_REDIS_PREFIX: 'redisPrefix',
 };
 
+/** Every environment variable the relay reads, for checking a deployment's env file. */
+export const CONFIG_ENV_NAMES = Object.keys(envToField);
+
 export class ConfigError extends Error {}
 
 /**
