@@ -70,6 +70,9 @@ function producer(publish: Publish, run: string, everyMs: number, max: number) {
     }
   })();
   return {
+    /** Resolves once `count` events have been acknowledged. */
+    acknowledged: (count: number) =>
+      expect.poll(() => seqs.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(count),
     /** Stops, and returns every seq acknowledged; rejects if any publish was refused. */
     stop: async () => {
       stopped = true;
@@ -88,11 +91,13 @@ test('11. kill -9 of the relay holding the socket: the extension fails over thro
   const holder = await team.holder(ALICE.name);
   const other = team.relays.find((r) => r !== holder)!;
 
-  seqs.push(...(await publishJobs(team.publish, 'f11', 1, 8)));
-  // Some of these are still on their way to the extension when its relay dies.
+  // A producer publishing through the proxy all along: every publish must be acknowledged.
+  const jobs = producer(team.publish, 'f11', 100, 40);
+  await jobs.acknowledged(8);
+  // Some of those are still on their way to the extension when its relay dies.
   await holder.kill9();
-  // The producer keeps publishing through the proxy: every one acknowledged.
-  seqs.push(...(await publishJobs(team.publish, 'f11', 9, 20)));
+  await jobs.acknowledged(25);
+  seqs.push(...(await jobs.stop()));
 
   expect(await team.holder(ALICE.name, [other]), 'reconnected to the other relay').toBe(other);
   await expectAllThere(popup, toasts, seqs);
