@@ -14,11 +14,14 @@ import { StoreUnavailableError } from './store/failure';
 const USAGE = `usage: herald-relay <command>        (--version, --help)
 
   serve                                          run the relay (config from HERALD_* env)
-  user add <name> --topics <p1,p2> [--password-stdin]
-  user list
+  user add <name> --topics <p1,p2> [--act <p1,p2>] [--password-stdin]
+                                                 --act: topics the user may answer (none if unset)
+  user list                                      name, topics, act, created
   user remove <name>
-  publisher add <name> --topics <p1,p2>          prints the publisher's token, once
-  publisher list
+  publisher add <name> --topics <p1,p2> [--action-url <url>]
+                                                 prints the publisher's token, once; answers to its
+                                                 events' actions are POSTed, signed, to the URL
+  publisher list                                 name, topics, action URL, created
   publisher remove <name>
 
 Environment: HERALD_HOST, HERALD_PORT, HERALD_DATA_DIR, HERALD_REDIS_URL, HERALD_ALLOWED_ORIGINS,
@@ -38,14 +41,16 @@ const nameSchema = z
   .string()
   .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'names are 1-100 of [A-Za-z0-9._@-]');
 
-function topicsOption(value: string | undefined): string[] {
-  if (!value) throw new UsageError('--topics is required, e.g. --topics tickets,agents/*');
+function topicsOption(value: string | undefined, option = '--topics'): string[] {
+  if (!value) throw new UsageError(`${option} is required, e.g. ${option} tickets,agents/*`);
   const topics = value
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
   if (topics.length === 0) {
-    throw new UsageError(`--topics ${JSON.stringify(value)} names no topic, e.g. --topics tickets`);
+    throw new UsageError(
+      `${option} ${JSON.stringify(value)} names no topic, e.g. ${option} tickets`,
+    );
   }
   for (const t of topics) {
     const r = topicPatternSchema.safeParse(t);
@@ -53,6 +58,16 @@ function topicsOption(value: string | undefined): string[] {
       throw new UsageError(`bad topic pattern ${JSON.stringify(t)}: ${r.error.issues[0]?.message}`);
   }
   return topics;
+}
+
+const actionUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
+
+function actionUrlOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const r = actionUrlSchema.safeParse(value);
+  if (!r.success)
+    throw new UsageError(`--action-url ${JSON.stringify(value)}: expected an http(s) URL`);
+  return r.data;
 }
 
 function nameArg(value: string | undefined, what: string): string {
@@ -100,6 +115,8 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       topics: { type: 'string' },
+      act: { type: 'string' },
+      'action-url': { type: 'string' },
       'password-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -170,13 +187,20 @@ async function accountCommand(
   command: 'user' | 'publisher',
   sub: string | undefined,
   name: string | undefined,
-  values: { topics?: string; 'password-stdin'?: boolean },
+  values: { topics?: string; act?: string; 'action-url'?: string; 'password-stdin'?: boolean },
   accounts: AccountStore,
 ): Promise<void> {
   switch (sub) {
     case 'list':
       for (const a of await (command === 'user' ? accounts.listUsers() : accounts.listPublishers()))
-        console.log(`${a.name}\t${a.topics.join(',')}\t${a.createdAt}`);
+        console.log(
+          [
+            a.name,
+            a.topics.join(','),
+            command === 'user' ? a.act?.join(',') || '-' : (a.actionUrl ?? '-'),
+            a.createdAt,
+          ].join('\t'),
+        );
       return;
     case 'remove':
       if (command === 'user') await accounts.removeUser(nameArg(name, 'user'));
@@ -187,19 +211,23 @@ async function accountCommand(
       const who = nameArg(name, command);
       const topics = topicsOption(values.topics);
       if (command === 'publisher') {
-        console.log(await accounts.addPublisher(who, topics));
+        const actionUrl = actionUrlOption(values['action-url']);
+        console.log(await accounts.addPublisher(who, topics, actionUrl));
         console.error(
-          `added publisher ${who} (topics ${topics.join(',')}); the token above is shown only once`,
+          `added publisher ${who} (topics ${topics.join(',')}${actionUrl ? `, answers to ${actionUrl}` : ''}); the token above is shown only once`,
         );
         return;
       }
+      const act = values.act === undefined ? [] : topicsOption(values.act, '--act');
       let password: string;
       if (values['password-stdin']) password = await readStdin();
       else if (process.stdin.isTTY) password = await promptPassword();
       else throw new UsageError('no terminal to ask for a password: pass --password-stdin');
       if (password.length < 8) throw new UsageError('the password must have at least 8 characters');
-      await accounts.addUser(who, password, topics);
-      console.error(`added user ${who} (topics ${topics.join(',')})`);
+      await accounts.addUser(who, password, topics, act);
+      console.error(
+        `added user ${who} (topics ${topics.join(',')}${act.length ? `; may act on ${act.join(',')}` : ''})`,
+      );
       return;
     }
     default:

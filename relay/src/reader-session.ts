@@ -83,7 +83,7 @@ export class ReaderSession {
     const sink = greet({
       position,
       point,
-      user: { name: principal.name, topics: principal.topics },
+      user: { name: principal.name, topics: principal.topics, act: principal.act },
     });
     if (!sink) return 'gone';
     const reader = { ...principal, address: this.address };

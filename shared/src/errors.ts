@@ -6,6 +6,9 @@ export const errorBodySchema = z.object({
     code: z.string(),
     message: z.string(),
     issues: z.array(z.unknown()).optional(),
+    /** `already_decided`: the upstream's current status and who decided, when it says. */
+    status: z.string().optional(),
+    by: z.string().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
@@ -41,6 +44,18 @@ export const HTTP_ERRORS = {
   /** The event log or account store failed (disk full, I/O error); retry later. */
   store_unavailable: 503,
   internal: 500,
+  /** Actions (`POST /v1/actions`): the person holds no act grant on the event's topic. */
+  action_forbidden: 403,
+  /** The event declares no such action, or the answer does not fit it (text, choices). */
+  invalid_action: 400,
+  /** Decided already, here or at the source; the body says the current status and by whom. */
+  already_decided: 409,
+  /** The same requestId is being performed right now (another tab, another relay). */
+  action_in_progress: 409,
+  /** The upstream refused the relay's call (its credential, or the item is gone there). */
+  upstream_refused: 502,
+  /** The upstream did not answer in time, or failed, after retries; nothing was decided. */
+  upstream_unavailable: 504,
 } as const;
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;
 

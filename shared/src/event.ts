@@ -42,7 +42,30 @@ export const kindPatternSchema = z
 
 export const kindFilterSchema = z.array(kindPatternSchema).max(100);
 
-const producerId = z.string().min(1).max(200);
+export const producerIdSchema = z.string().min(1).max(200);
+const producerId = producerIdSchema;
+
+/** `accept`, `approve`, `option-2`: names one action of an event. */
+export const actionIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'action id must be lowercase letters, digits, `-`, `_`');
+
+/**
+ * Something a person can do about an event from where they read it (a toast button, the popup).
+ * `input` says what the answer carries: nothing (`none`, a button), `text` (typed), or `choices`
+ * (any of `options`).
+ */
+export const actionSchema = z
+  .object({
+    id: actionIdSchema,
+    title: z.string().min(1).max(40),
+    input: z.enum(['none', 'text', 'choices']).default('none'),
+    options: z.array(z.string().min(1).max(200)).min(1).max(20).optional(),
+  })
+  .refine((a) => (a.input === 'choices') === (a.options !== undefined), {
+    message: 'options go with input `choices`, and only with it',
+  });
+export type Action = z.infer<typeof actionSchema>;
 
 /** What a producer sends to `POST /v1/events`; the relay fills in the rest of the envelope. */
 export const publishEventSchema = z.object({
@@ -65,6 +88,17 @@ export const publishEventSchema = z.object({
   source: z.string().max(100).optional(),
   /** When it happened upstream (ISO 8601); defaults to when the relay accepted it. */
   at: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * What a person may answer, in order (a toast shows the first two buttons). A publisher that
+   * declares actions needs an action URL (`publisher add --action-url`) to receive the answers.
+   */
+  actions: z
+    .array(actionSchema)
+    .max(8)
+    .refine((list) => new Set(list.map((a) => a.id)).size === list.length, {
+      message: 'action ids must be unique within an event',
+    })
+    .optional(),
   /** The raw upstream payload, kept for consumers that want more than the title. */
   data: z
     .unknown()
@@ -83,6 +117,8 @@ export const eventSchema = publishEventSchema.extend({
   at: z.string(),
   /** Relay acceptance time, ms since the epoch. */
   ts: z.number().int(),
+  /** Who put it in the log: `connector:<name>` or `publisher:<name>`; answers go back there. */
+  origin: z.string().max(120).optional(),
 });
 export type HeraldEvent = z.infer<typeof eventSchema>;
 

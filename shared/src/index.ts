@@ -4,3 +4,4 @@ export * from './messages';
 export * from './errors';
 export * from './kinds';
 export * from './limits';
+export * from './actions';

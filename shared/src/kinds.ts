@@ -9,4 +9,6 @@ export const KINDS = {
   agentQuestionResolved: 'agent.question_resolved',
   agentLifecycle: 'agent.lifecycle',
   agentMessage: 'agent.message',
+  /** Published by the relay after a person answered: clears the item everywhere. */
+  actionDecided: 'herald.decided',
 } as const;

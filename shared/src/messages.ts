@@ -31,7 +31,12 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
-export const userSchema = z.object({ name: z.string(), topics: z.array(topicPatternSchema) });
+export const userSchema = z.object({
+  name: z.string(),
+  topics: z.array(topicPatternSchema),
+  /** Topics this person may act on (answer from a toast); none unless granted. */
+  act: z.array(topicPatternSchema).default([]),
+});
 export type User = z.infer<typeof userSchema>;
 
 /** Relay → client frames on `GET /v1/ws`. */

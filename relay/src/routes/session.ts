@@ -40,7 +40,10 @@ export function sessionRoutes(ctx: RelayContext): Router {
     }
     await ctx.signIn.succeeded(username, address);
     ctx.logger.info({ user: username, address }, 'signed in');
-    res.json({ token: session.token, user: { name: username, topics: session.topics } });
+    res.json({
+      token: session.token,
+      user: { name: username, topics: session.topics, act: session.act },
+    });
   });
 
   router.post('/v1/logout', async (req, res) => {

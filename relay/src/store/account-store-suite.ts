@@ -50,6 +50,42 @@ export function describeAccountStore(name: string, create: StoreFactory): void {
       await store.close();
     });
 
+    it('act grants: none unless given; carried by list, login and every token', async () => {
+      const store = await create();
+      await store.addUser('reader', 'reader-password', ['**']);
+      await store.addUser('lead', 'lead-password', ['**'], ['tickets', 'agents/*']);
+      expect((await store.listUsers()).map((u) => [u.name, u.act])).toEqual([
+        ['lead', ['tickets', 'agents/*']],
+        ['reader', []],
+      ]);
+      const lead = await store.login('lead', 'lead-password');
+      expect(lead?.act).toEqual(['tickets', 'agents/*']);
+      expect(await store.authenticate(lead!.token)).toMatchObject({ act: ['tickets', 'agents/*'] });
+      const reader = await store.login('reader', 'reader-password');
+      expect(reader?.act).toEqual([]);
+      expect(await store.authenticate(reader!.token)).toMatchObject({ act: [] });
+      await store.close();
+    });
+
+    it("a publisher's action URL, signed with the hash of its token", async () => {
+      const store = await create();
+      const token = await store.addPublisher('ci', ['jobs/**'], 'https://ci.example/herald');
+      await store.addPublisher('plain', ['jobs/**']);
+      const principal = await store.authenticate(token);
+      expect(principal).toMatchObject({ actionUrl: 'https://ci.example/herald' });
+      expect(await store.actionTarget('ci')).toEqual({
+        url: 'https://ci.example/herald',
+        key: principal!.tokenHash,
+      });
+      expect(await store.actionTarget('plain')).toBeNull();
+      expect(await store.actionTarget('nobody')).toBeNull();
+      expect((await store.listPublishers()).map((p) => p.actionUrl)).toEqual([
+        'https://ci.example/herald',
+        undefined,
+      ]);
+      await store.close();
+    });
+
     it('revoking and removing end tokens and are announced', async () => {
       const store = await create();
       const heard: string[] = [];

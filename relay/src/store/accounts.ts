@@ -1,12 +1,33 @@
 /** Who holds a token: a person (a session) or a producer (a publisher). */
 export type Principal =
-  | { kind: 'session'; name: string; topics: string[]; tokenHash: string }
-  | { kind: 'publisher'; name: string; topics: string[]; tokenHash: string };
+  | { kind: 'session'; name: string; topics: string[]; act: string[]; tokenHash: string }
+  | { kind: 'publisher'; name: string; topics: string[]; actionUrl?: string; tokenHash: string };
 
 export interface AccountSummary {
   name: string;
   topics: string[];
+  /** Users: topics they may act on (answer from a toast). */
+  act?: string[];
+  /** Publishers: where the answers to their events' actions are sent. */
+  actionUrl?: string;
   createdAt: string;
+}
+
+/** Where a publisher's answers go, and the key they are signed with. */
+export interface ActionTarget {
+  url: string;
+  /**
+   * HMAC key: the SHA-256 (hex) of the publisher's token. The relay keeps only that hash; the
+   * publisher, holding the token, computes the same key to check the signature.
+   */
+  key: string;
+}
+
+/** A session just minted, with what it may read and act on. */
+export interface LoginGrant {
+  token: string;
+  topics: string[];
+  act: string[];
 }
 
 export class AccountExistsError extends Error {}
@@ -23,14 +44,17 @@ export type RevokedListener = (
  * SQLite file, or in Redis where every relay of a team sees the same accounts and tokens.
  */
 export interface AccountStore {
-  addUser(name: string, password: string, topics: string[]): Promise<void>;
+  /** `act`: topic patterns the user may act on; none unless granted. */
+  addUser(name: string, password: string, topics: string[], act?: string[]): Promise<void>;
   listUsers(): Promise<AccountSummary[]>;
   /** Removes the user and every session token it holds (and tells every relay). */
   removeUser(name: string): Promise<void>;
   /** Checks the password (always spending one scrypt) and, if right, mints a session token. */
-  login(name: string, password: string): Promise<{ token: string; topics: string[] } | null>;
+  login(name: string, password: string): Promise<LoginGrant | null>;
   /** Returns the publisher's token: the only time it is ever seen. */
-  addPublisher(name: string, topics: string[]): Promise<string>;
+  addPublisher(name: string, topics: string[], actionUrl?: string): Promise<string>;
+  /** The publisher's action URL and signing key, if it registered one. */
+  actionTarget(publisher: string): Promise<ActionTarget | null>;
   listPublishers(): Promise<AccountSummary[]>;
   removePublisher(name: string): Promise<void>;
   /** Who holds this token, if anyone; the stored hash is compared in constant time. */

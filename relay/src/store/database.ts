@@ -35,7 +35,28 @@ CREATE TABLE IF NOT EXISTS tokens (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tokens_name ON tokens (kind, name);
+CREATE TABLE IF NOT EXISTS actions (
+  request_id TEXT PRIMARY KEY,
+  user TEXT NOT NULL,
+  result TEXT,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS actions_at ON actions (at);
 `;
+
+/** Columns added after the first release: a file from before gets them with their defaults. */
+const ADDED_COLUMNS = [
+  { table: 'users', column: 'act', type: `TEXT NOT NULL DEFAULT '[]'` },
+  { table: 'publishers', column: 'action_url', type: 'TEXT' },
+];
+
+function addMissingColumns(db: Database.Database) {
+  for (const { table, column, type } of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
 
 /**
  * Opens (creating if needed) the relay's SQLite file in WAL mode. The epoch, which names this
@@ -50,6 +71,7 @@ export function openDatabase(dataDir: string, sync: 'normal' | 'full' = 'normal'
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  addMissingColumns(db);
   db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', ?)`).run(randomUUID());
   db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('pruned_through', '0')`).run();
   return db;

@@ -5,6 +5,8 @@ import {
   AccountMissingError,
   type AccountStore,
   type AccountSummary,
+  type ActionTarget,
+  type LoginGrant,
   type Principal,
   type RevokedListener,
 } from './accounts';
@@ -20,6 +22,7 @@ const revocationSchema = z.object({
 const ADD = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'topics', ARGV[2], 'created_at', ARGV[3], 'password_hash', ARGV[4])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], ARGV[6], ARGV[7]) end
 redis.call('SADD', KEYS[2], ARGV[1])
 if KEYS[3] then
   redis.call('HSET', KEYS[3], 'kind', 'publisher', 'name', ARGV[1], 'hash', ARGV[5])
@@ -48,14 +51,15 @@ redis.call('SADD', KEYS[2], ARGV[2])
 return 1
 `;
 
-/** {kind, name, hash, topics} of a token, or an empty reply. */
+/** {kind, name, hash, topics, act or action URL} of a token, or an empty reply. */
 const AUTH = `
 local t = redis.call('HMGET', KEYS[1], 'kind', 'name', 'hash')
 if not t[1] then return {} end
-local account = ARGV[1] .. (t[1] == 'session' and 'user:' or 'publisher:') .. t[2]
-local topics = redis.call('HGET', account, 'topics')
-if not topics then return {} end
-return {t[1], t[2], t[3], topics}
+local session = t[1] == 'session'
+local account = ARGV[1] .. (session and 'user:' or 'publisher:') .. t[2]
+local a = redis.call('HMGET', account, 'topics', session and 'act' or 'action_url')
+if not a[1] then return {} end
+return {t[1], t[2], t[3], a[1], a[2] or ''}
 `;
 
 const EXISTS_EACH = `
@@ -99,17 +103,22 @@ export class RedisAccounts implements AccountStore {
     return `${this.k}revoked`;
   }
 
-  async addUser(name: string, password: string, topics: string[]): Promise<void> {
+  async addUser(
+    name: string,
+    password: string,
+    topics: string[],
+    act: string[] = [],
+  ): Promise<void> {
     const hash = await hashPassword(password);
     const added = await this.redis.script<number>(
       ADD,
       [`${this.k}user:${name}`, `${this.k}users`],
-      [name, JSON.stringify(topics), String(Date.now()), hash],
+      [name, JSON.stringify(topics), String(Date.now()), hash, '', 'act', JSON.stringify(act)],
     );
     if (added === 0) throw new AccountExistsError(`user ${name} already exists`);
   }
 
-  async addPublisher(name: string, topics: string[]): Promise<string> {
+  async addPublisher(name: string, topics: string[], actionUrl?: string): Promise<string> {
     const token = newToken();
     const hash = hashToken(token);
     const added = await this.redis.script<number>(
@@ -120,26 +129,51 @@ export class RedisAccounts implements AccountStore {
         `${this.k}token:${hash}`,
         `${this.k}tokens:publisher:${name}`,
       ],
-      [name, JSON.stringify(topics), String(Date.now()), '', hash],
+      [
+        name,
+        JSON.stringify(topics),
+        String(Date.now()),
+        '',
+        hash,
+        actionUrl ? 'action_url' : '',
+        actionUrl ?? '',
+      ],
     );
     if (added === 0) throw new AccountExistsError(`publisher ${name} already exists`);
     return token;
+  }
+
+  async actionTarget(publisher: string): Promise<ActionTarget | null> {
+    const [url] = await this.redis.run<(string | null)[]>([
+      'HMGET',
+      `${this.k}publisher:${publisher}`,
+      'action_url',
+    ]);
+    if (!url) return null;
+    const [key] = await this.redis.run<string[]>([
+      'SMEMBERS',
+      `${this.k}tokens:publisher:${publisher}`,
+    ]);
+    return key ? { url, key } : null;
   }
 
   private async list(kind: 'user' | 'publisher'): Promise<AccountSummary[]> {
     const names = (await this.redis.run<string[]>(['SMEMBERS', `${this.k}${kind}s`])).sort();
     const out: AccountSummary[] = [];
     for (const name of names) {
-      const [topics, created] = await this.redis.run<(string | null)[]>([
+      const [topics, created, extra] = await this.redis.run<(string | null)[]>([
         'HMGET',
         `${this.k}${kind}:${name}`,
         'topics',
         'created_at',
+        kind === 'user' ? 'act' : 'action_url',
       ]);
       if (topics === null || topics === undefined) continue;
       out.push({
         name,
         topics: JSON.parse(topics) as string[],
+        ...(kind === 'user' ? { act: JSON.parse(extra ?? '[]') as string[] } : {}),
+        ...(kind === 'publisher' && extra ? { actionUrl: extra } : {}),
         createdAt: new Date(Number(created)).toISOString(),
       });
     }
@@ -173,12 +207,13 @@ export class RedisAccounts implements AccountStore {
     return this.remove('publisher', name);
   }
 
-  async login(name: string, password: string): Promise<{ token: string; topics: string[] } | null> {
-    const [stored, topics] = await this.redis.run<(string | null)[]>([
+  async login(name: string, password: string): Promise<LoginGrant | null> {
+    const [stored, topics, act] = await this.redis.run<(string | null)[]>([
       'HMGET',
       `${this.k}user:${name}`,
       'password_hash',
       'topics',
+      'act',
     ]);
     const ok = await verifyPassword(password, stored ?? undefined);
     if (!ok || !topics) return null;
@@ -189,18 +224,35 @@ export class RedisAccounts implements AccountStore {
       [`${this.k}token:${hash}`, `${this.k}tokens:session:${name}`, `${this.k}user:${name}`],
       [name, hash],
     );
-    return minted === 1 ? { token, topics: JSON.parse(topics) as string[] } : null;
+    if (minted !== 1) return null;
+    return {
+      token,
+      topics: JSON.parse(topics) as string[],
+      act: JSON.parse(act ?? '[]') as string[],
+    };
   }
 
   async authenticate(token: string): Promise<Principal | null> {
     const hash = hashToken(token);
     const r = await this.redis.script<string[]>(AUTH, [`${this.k}token:${hash}`], [this.k]);
-    const [kind, name, stored, topics] = r;
+    const [kind, name, stored, topics, extra] = r;
     if (!kind || !name || !stored || !topics || !sameDigest(stored, hash)) return null;
     const parsed = JSON.parse(topics) as string[];
     return kind === 'publisher'
-      ? { kind: 'publisher', name, topics: parsed, tokenHash: hash }
-      : { kind: 'session', name, topics: parsed, tokenHash: hash };
+      ? {
+          kind: 'publisher',
+          name,
+          topics: parsed,
+          ...(extra ? { actionUrl: extra } : {}),
+          tokenHash: hash,
+        }
+      : {
+          kind: 'session',
+          name,
+          topics: parsed,
+          act: JSON.parse(extra || '[]') as string[],
+          tokenHash: hash,
+        };
   }
 
   async liveTokens(hashes: string[]): Promise<Set<string>> {

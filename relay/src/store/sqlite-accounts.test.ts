@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,5 +11,22 @@ describeAccountStore('SQLite', async () => {
   const store = new SqliteAccounts(db);
   return Object.assign(store, {
     close: async () => db.close(),
+  });
+});
+
+describe('a data dir from before act grants and action URLs', () => {
+  it('gains the columns on open: its users keep signing in, with no grant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accounts-old-'));
+    const before = openDatabase(dir);
+    await new SqliteAccounts(before).addUser('old', 'old-password', ['tickets']);
+    before.exec('ALTER TABLE users DROP COLUMN act; ALTER TABLE publishers DROP COLUMN action_url');
+    before.close();
+
+    const db = openDatabase(dir);
+    const store = new SqliteAccounts(db);
+    const session = await store.login('old', 'old-password');
+    expect(session).toMatchObject({ topics: ['tickets'], act: [] });
+    expect(await store.authenticate(session!.token)).toMatchObject({ act: [] });
+    db.close();
   });
 });
