@@ -40,3 +40,12 @@ export function runqueueWaitMicros(pid: number): number {
   const [, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
   return Number(wait) / 1000;
 }
+
+/**
+ * Write-family syscalls the process has made (`syscw` in /proc/<pid>/io: write, writev, …): with
+ * deliveries, how many events one socket write carries on average.
+ */
+export function writeSyscalls(pid: number): number {
+  const m = /syscw:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}

@@ -10,6 +10,7 @@ export interface SizeResult {
     serverCpuMicrosPerDelivery: number;
     redisCpuMicrosPerDelivery?: number;
     serverCpuCores: number;
+    deliveriesPerWrite?: number;
     serverRunqueueWait?: number;
     clientCpuCores: number;
     bytesPerMessage: number;
@@ -63,7 +64,10 @@ type Pick = (r: SizeResult) => number | undefined;
 /** The relay's CPU plus its Redis's, per delivery (for herald-redis; the relay's alone else). */
 const totalCpu = (r: SizeResult) =>
   r.throughput &&
-  r.throughput.serverCpuMicrosPerDelivery + (r.throughput.redisCpuMicrosPerDelivery ?? 0);
+  Math.round(
+    (r.throughput.serverCpuMicrosPerDelivery + (r.throughput.redisCpuMicrosPerDelivery ?? 0)) *
+      1000,
+  ) / 1000;
 
 function publishRows(batch: number): [string, Pick][] {
   const at = (r: SizeResult) => r.publish?.find((p) => p.batch === batch);
@@ -92,6 +96,7 @@ export function table(results: Results, sizes: number[]): string {
       at(`redis-server CPU µs/delivery @${k}`, (r) => r.throughput?.redisCpuMicrosPerDelivery),
       at(`server + redis CPU µs/delivery @${k}`, totalCpu),
       at(`server CPU cores @${k} (saturation)`, (r) => r.throughput?.serverCpuCores),
+      at(`deliveries per server write syscall @${k}`, (r) => r.throughput?.deliveriesPerWrite),
       at(`client CPU cores @${k} (saturation)`, (r) => r.throughput?.clientCpuCores),
       at(`server waiting for a CPU @${k} (saturation)`, (r) => r.throughput?.serverRunqueueWait),
       at(`latency p50 ms @${k}`, (r) => r.latency?.p50Ms),

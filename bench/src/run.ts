@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { ClientPool } from './client-pool';
 import { failover } from './failover';
 import { connectIdle, latency, publishThroughput, throughput, type Session } from './scenarios';
@@ -20,6 +21,7 @@ import { checkTargets } from './targets-check';
  * `npm run bench` (quick, ~2 min: 1k clients) or `npm run bench -- --full` (1k and 10k, storm of
  * 5k). Options: --only=herald,herald-redis,floor  --clients=1000,3000
  * --skip=throughput,latency,storm,publish  --client-procs=2  --measure-ms=20000
+ * --rate=50 (the latency phase's events/s instead of 200 at 1k, 20 else)
  * --failover (also the failover storm: two relays on one Redis, kill -9 the one the readers are
  * on; --failover-clients=5000 --failover-rate=20; --only=none for the failover alone)
  * --sio-official (socket.io-client, not the raw engine.io client)
@@ -134,7 +136,8 @@ async function runOne(
       }
     }
     if (!skip.has('latency')) {
-      out.latency = await latency(s, RATE[clients] ?? 20, profile.latencyMs, profile.drainMs);
+      const rate = Number(opt('rate') ?? RATE[clients] ?? 20);
+      out.latency = await latency(s, rate, profile.latencyMs, profile.drainMs);
       log(`  ${name} @${clients}: latency ${JSON.stringify(out.latency)}`);
     }
     // Peers get the same storm as a control for the connection handshake cost (no resume there).
@@ -194,8 +197,11 @@ function machine() {
     kernel: sh('uname', ['-r']),
     loadavgAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
     commit: sh('git', ['rev-parse', '--short', 'HEAD']),
-    /** Set when another build of the relay was measured (HERALD_BENCH_CLI). */
+    /** Set when another build of the relay was measured (HERALD_BENCH_CLI), with its commit. */
     relayCli: process.env.HERALD_BENCH_CLI,
+    relayCliCommit: process.env.HERALD_BENCH_CLI
+      ? sh('git', ['-C', dirname(process.env.HERALD_BENCH_CLI), 'rev-parse', '--short', 'HEAD'])
+      : undefined,
   };
 }
 

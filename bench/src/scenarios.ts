@@ -1,7 +1,7 @@
 import type { ClientPool } from './client-pool';
 import type { ClientStats } from './ipc';
 import { makeEvents } from './payload';
-import { cpuMicros, rssBytes, runqueueWaitMicros } from './proc';
+import { cpuMicros, rssBytes, runqueueWaitMicros, writeSyscalls } from './proc';
 import { postEvents } from './publisher';
 import { percentiles, round, sleep } from './stats';
 import type { Target } from './targets';
@@ -157,11 +157,13 @@ export async function throughput(s: Session, warmupMs: number, measureMs: number
   const cpuA = cpuMicros(s.target.pid);
   const auxA = auxCpu(s.target);
   const waitA = runqueueWaitMicros(s.target.pid);
+  const writesA = writeSyscalls(s.target.pid);
   const t0 = performance.now();
   await sleep(measureMs);
   const b = await s.pool.stats();
   const cpuB = cpuMicros(s.target.pid);
   const auxB = auxCpu(s.target);
+  const writesB = writeSyscalls(s.target.pid);
   const waitB = runqueueWaitMicros(s.target.pid);
   const wall = (performance.now() - t0) / 1000;
   await pub.stop();
@@ -175,6 +177,8 @@ export async function throughput(s: Session, warmupMs: number, measureMs: number
       ? round((auxB - auxA) / Math.max(1, deliveries), 3)
       : undefined,
     serverCpuCores: round((cpuB - cpuA) / 1e6 / wall),
+    /** Deliveries per write syscall of the server (socket writes, log writes and all). */
+    deliveriesPerWrite: round(deliveries / Math.max(1, writesB - writesA), 1),
     serverRunqueueWait: round((waitB - waitA) / 1e6 / wall),
     clientCpuCores: round(clientCpu(a, b)),
     bytesPerMessage: Math.round(
