@@ -131,6 +131,8 @@ export function table(results: Results, sizes: number[]): string {
       return r ? pick(r) : undefined;
     };
     if (present.every((t) => val(t) === undefined)) continue;
+    // The sum only says something next to a server on Redis.
+    if (pick === totalCpu && !results['herald-redis']) continue;
     const cells = present.map((t) => fmt(val(t)));
     const ratios = results.herald ? peers.map((p) => ratio(val('herald'), val(p))) : [];
     if (redisVsSqlite) ratios.push(ratio(val('herald-redis'), val('herald')));
