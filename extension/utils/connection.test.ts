@@ -8,7 +8,7 @@ import { makeEvent } from './test-events';
 const auth: Auth = {
   relayUrl: 'http://127.0.0.1:8787',
   token: 'tok-1',
-  user: { name: 'ada', topics: ['**'] },
+  user: { name: 'ada', topics: ['**'], act: [] },
 };
 
 function welcome(head: number, epoch = 'e1'): ServerMessage {

@@ -6,7 +6,7 @@ import { proposed } from './test-events';
 import { sockets } from './test-socket';
 import { WATCHDOG_ALARM, createWorker } from './worker';
 
-const user = { name: 'ada', topics: ['**'] };
+const user = { name: 'ada', topics: ['**'], act: ['tickets'] };
 
 function setup() {
   const io = sockets();
