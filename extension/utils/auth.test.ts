@@ -8,15 +8,17 @@ function reply(status: number, body: unknown, headers: Record<string, string> = 
 }
 
 describe('login', () => {
-  it('returns the token and user on 200, posting to /v1/login under the relay URL', async () => {
+  it('a relay from before actions sends no act grant: the person may act on nothing', async () => {
     const fetchFn = reply(200, { token: 't', user: { name: 'ada', topics: ['tickets'] } });
+    const r = await login('http://127.0.0.1:8787', 'ada', 'pw', fetchFn);
+    expect(r.ok && r.user.act).toEqual([]);
+  });
+
+  it('returns the token and user on 200, posting to /v1/login under the relay URL', async () => {
+    const user = { name: 'ada', topics: ['tickets'], act: ['tickets'] };
+    const fetchFn = reply(200, { token: 't', user });
     const r = await login(' http://127.0.0.1:8787/ ', 'ada', 'pw', fetchFn);
-    expect(r).toEqual({
-      ok: true,
-      relayUrl: 'http://127.0.0.1:8787',
-      token: 't',
-      user: { name: 'ada', topics: ['tickets'] },
-    });
+    expect(r).toEqual({ ok: true, relayUrl: 'http://127.0.0.1:8787', token: 't', user });
     expect(fetchFn).toHaveBeenCalledWith(
       'http://127.0.0.1:8787/v1/login',
       expect.objectContaining({ method: 'POST' }),
