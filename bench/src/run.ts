@@ -21,6 +21,7 @@ import { checkTargets } from './targets-check';
  * `npm run bench` (quick, ~2 min: 1k clients) or `npm run bench -- --full` (1k and 10k, storm of
  * 5k). Options: --only=herald,herald-redis,floor  --clients=1000,3000
  * --skip=throughput,latency,storm,publish  --client-procs=2  --measure-ms=20000
+ * --window=400000 (deliveries in flight in the throughput loop; default 200000)
  * --rate=50 (the latency phase's events/s instead of 200 at 1k, 20 else)
  * --failover (also the failover storm: two relays on one Redis, kill -9 the one the readers are
  * on; --failover-clients=5000 --failover-rate=20; --only=none for the failover alone)
@@ -127,7 +128,12 @@ async function runOne(
     log(`  ${name} @${clients}: idle ${JSON.stringify(out.idle)}`);
     if (out.idle.connected < clients) throw new Error(`only ${out.idle.connected} connected`);
     if (!skip.has('throughput')) {
-      out.throughput = await throughput(s, profile.warmupMs, profile.measureMs);
+      out.throughput = await throughput(
+        s,
+        profile.warmupMs,
+        profile.measureMs,
+        Number(opt('window') ?? 200_000),
+      );
       log(`  ${name} @${clients}: throughput ${JSON.stringify(out.throughput)}`);
       if (out.throughput.clientCpuCores > CLIENT_SATURATED) {
         log(

@@ -140,9 +140,14 @@ export async function drain(s: Session, published: number, ms: number): Promise<
  * Saturation: a closed loop keeps at most `windowDeliveries` deliveries in flight, so servers
  * without backpressure don't buffer without bound; measured after a warm-up.
  */
-export async function throughput(s: Session, warmupMs: number, measureMs: number) {
+export async function throughput(
+  s: Session,
+  warmupMs: number,
+  measureMs: number,
+  windowDeliveries = 200_000,
+) {
   await s.pool.reset();
-  const windowEvents = Math.max(8, Math.ceil(200_000 / s.clients));
+  const windowEvents = Math.max(8, Math.ceil(windowDeliveries / s.clients));
   const batch = Math.max(1, Math.min(100, Math.ceil(windowEvents / 4)));
   const pub = publisher(
     s.target,
