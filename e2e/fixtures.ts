@@ -1,11 +1,12 @@
 // Per test: fresh upstream fakes, a fresh relay (data dir and port) wired to them, a fresh browser
 // profile with the built extension, and the toasts the notification server showed during the test.
 import { test as base, expect } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeDashboard, type FakeDashboard } from '../relay/test/fakes/agents';
 import { startFakeTracker, type FakeTracker } from '../relay/test/fakes/tracker';
+import { writeConnectorConfig } from '../relay/test/fakes/connector-config';
 import { startRelay, type RelayProcess } from '../relay/test/harness';
 import { ExtensionBrowser } from './browser';
 import { screenshotScreen, Toasts } from './dunst';
@@ -60,18 +61,9 @@ export const test = base.extend<Fixtures>({
   relay: async ({ tracker, dashboard }, use, testInfo) => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
     const dataDir = join(dir, 'data');
-    const configFile = join(dir, 'relay.json');
     const reconnect = { initialMs: 100, maxMs: 1000, authRetryMs: 1000, idleTimeoutMs: 60_000 };
-    const token = { env: 'HERALD_E2E_UPSTREAM_TOKEN' };
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        connectors: [
-          { type: 'tickets', name: 'tracker', url: tracker.url, token, reconnect },
-          { type: 'agents', name: 'agents', url: dashboard.url, token, reconnect },
-        ],
-      }),
-    );
+    const upstreams = { tracker, dashboard };
+    const configFile = writeConnectorConfig(dir, upstreams, 'HERALD_E2E_UPSTREAM_TOKEN', reconnect);
     const relay = await startRelay({
       dataDir,
       env: {

@@ -39,6 +39,11 @@ export const relayConfigSchema = z.object({
   /** Token bucket per reader for `GET /v1/events` (history scans). */
   historyRatePerSecond: int(1, 1e6).default(5),
   historyBurst: int(1, 1e6).default(20),
+  /** Token bucket per person for `POST /v1/actions` (each one calls an upstream). */
+  actionRatePerSecond: int(1, 1e6).default(2),
+  actionBurst: int(1, 1e6).default(10),
+  /** How long one call to an upstream may take; an answer is tried three times. */
+  actionTimeoutMs: int(100, 60_000).default(3000),
   trustProxy: z.boolean().default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Path of a JSON file with `{ "connectors": [...] }`. */
@@ -87,6 +92,9 @@ const envSchema = z.object({
   HERALD_CONNECT_BURST: z.string().optional(),
   HERALD_HISTORY_RATE: z.string().optional(),
   HERALD_HISTORY_BURST: z.string().optional(),
+  HERALD_ACTION_RATE: z.string().optional(),
+  HERALD_ACTION_BURST: z.string().optional(),
+  HERALD_ACTION_TIMEOUT_MS: z.string().optional(),
   HERALD_TRUST_PROXY: bool.optional(),
   HERALD_LOG_LEVEL: z.string().optional(),
   HERALD_CONFIG: z.string().optional(),
@@ -112,6 +120,9 @@ const envToField: Record<keyof z.infer<typeof envSchema>, keyof RelayConfig> = {
   HERALD_CONNECT_BURST: 'connectBurst',
   HERALD_HISTORY_RATE: 'historyRatePerSecond',
   HERALD_HISTORY_BURST: 'historyBurst',
+  HERALD_ACTION_RATE: 'actionRatePerSecond',
+  HERALD_ACTION_BURST: 'actionBurst',
+  HERALD_ACTION_TIMEOUT_MS: 'actionTimeoutMs',
   HERALD_TRUST_PROXY: 'trustProxy',
   HERALD_LOG_LEVEL: 'logLevel',
   HERALD_CONFIG: 'configFile',

@@ -6,7 +6,13 @@ export class HttpError extends Error {
   constructor(
     readonly code: HttpErrorCode,
     message: string,
-    readonly extra: { issues?: unknown[]; retryAfterSeconds?: number; cause?: unknown } = {},
+    readonly extra: {
+      issues?: unknown[];
+      retryAfterSeconds?: number;
+      cause?: unknown;
+      /** `already_decided`: the upstream's current status and who decided, when it said. */
+      decided?: { status?: string; by?: string };
+    } = {},
   ) {
     super(message, { cause: extra.cause });
     this.status = HTTP_ERRORS[code];

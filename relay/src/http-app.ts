@@ -1,7 +1,9 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { RelayContext } from './context';
 import type { Connector } from './connectors/types';
+import type { Answering } from './actions/answering';
 import { HttpError } from './errors';
+import { actionRoutes } from './routes/actions';
 import { describeStoreFailure, isStoreFailure } from './store/failure';
 import { eventRoutes } from './routes/events';
 import { sessionRoutes } from './routes/session';
@@ -78,12 +80,13 @@ function errorHandler(ctx: RelayContext): ErrorRequestHandler {
         code: e.code,
         message: e.message,
         ...(e.extra.issues && { issues: e.extra.issues }),
+        ...e.extra.decided,
       },
     });
   };
 }
 
-export function createApp(ctx: RelayContext, connectors: Connector[]) {
+export function createApp(ctx: RelayContext, connectors: Connector[], answering: Answering) {
   const app = express();
   app.disable('x-powered-by');
   // One trusted hop, like clientAddress: `req.ip` is what that proxy saw, never what a client wrote.
@@ -114,6 +117,7 @@ export function createApp(ctx: RelayContext, connectors: Connector[]) {
   app.use(sessionRoutes(ctx));
   app.use(eventRoutes(ctx));
   app.use(streamRoutes(ctx));
+  app.use(actionRoutes(ctx, answering));
   for (const c of connectors)
     if (c.router) app.use(`/v1/hooks/${encodeURIComponent(c.name)}`, c.router);
 

@@ -10,11 +10,11 @@ export function bearerToken(req: Request): string | undefined {
   return m?.[1];
 }
 
-export async function requirePrincipal(
+export async function requirePrincipal<K extends Principal['kind']>(
   req: Request,
   accounts: AccountStore,
-  kind: Principal['kind'],
-): Promise<Principal> {
+  kind: K,
+): Promise<Extract<Principal, { kind: K }>> {
   const token = bearerToken(req);
   if (!token) throw new HttpError('unauthorized', 'missing bearer token');
   const principal = await accounts.authenticate(token);
@@ -27,5 +27,5 @@ export async function requirePrincipal(
         : 'this token cannot read: sign in as a user',
     );
   }
-  return principal;
+  return principal as Extract<Principal, { kind: K }>;
 }

@@ -13,7 +13,12 @@ export type ValidEvent = z.infer<typeof publishEventSchema>;
  * and encodes it once. An envelope that would not fit in one WebSocket frame is refused here,
  * where the producer can hear it, instead of going out as a frame readers refuse forever.
  */
-export function toNewEvent(e: ValidEvent, now: number, sourceName: string): NewEvent {
+export function toNewEvent(
+  e: ValidEvent,
+  now: number,
+  sourceName: string,
+  origin?: string,
+): NewEvent {
   const envelope: Record<string, unknown> = {
     id: e.id,
     topic: e.topic,
@@ -27,6 +32,8 @@ export function toNewEvent(e: ValidEvent, now: number, sourceName: string): NewE
     source: e.source ?? sourceName,
     at: e.at ?? new Date(now).toISOString(),
     ts: now,
+    ...(e.actions !== undefined && e.actions.length > 0 && { actions: e.actions }),
+    ...(origin !== undefined && { origin }),
     ...(e.data !== undefined && { data: e.data }),
   };
   const json = JSON.stringify(envelope);
@@ -55,10 +62,15 @@ export class Publishing {
     private readonly health: StoreHealth,
   ) {}
 
-  async publish(events: ValidEvent[], sourceName: string): Promise<PublishResult[]> {
+  /** `origin` (`publisher:ci`, `connector:tracker`) is where answers to the events go. */
+  async publish(
+    events: ValidEvent[],
+    sourceName: string,
+    origin?: string,
+  ): Promise<PublishResult[]> {
     const now = Date.now();
     // Encoded (and size-checked) before anything is written: a batch is all or nothing.
-    const fresh = events.map((e) => toNewEvent(e, now, sourceName));
+    const fresh = events.map((e) => toNewEvent(e, now, sourceName, origin));
     this.inFlight++;
     try {
       let outcome;

@@ -17,6 +17,8 @@ import { createLogger, flushLogs } from './logger';
 import { createMetrics } from './metrics';
 import { defaultOriginsWarning, originMatcher } from './origins';
 import { Publishing } from './publish';
+import { Answering } from './actions/answering';
+import { DEFAULT_CALL } from './actions/upstream-call';
 import { openStores } from './store/open';
 import { attachWebSockets } from './ws-server';
 
@@ -119,14 +121,15 @@ export async function createRelay(
     shuttingDown: () => stopping,
   };
 
-  const publishAsRelay = async (events: PublishEvent[], source = 'relay') => {
+  const publishAsRelay = async (events: PublishEvent[], source = 'relay', origin?: string) => {
     const valid = events.map((e) => publishEventSchema.parse(e));
-    return publishing.publish(valid, source);
+    return publishing.publish(valid, source, origin);
   };
   let connectors: Connector[];
   try {
     connectors = createConnectors(connectorConfigs, {
-      publish: (events) => publishAsRelay(events, 'connector'),
+      publish: (events, connector) =>
+        publishAsRelay(events, 'connector', connector && `connector:${connector}`),
       log: logger,
       registry: metrics.registry,
     });
@@ -135,7 +138,17 @@ export async function createRelay(
     throw err;
   }
 
-  const http = createHttpServer(createApp(ctx, connectors), logger, metrics);
+  const answering = new Answering({
+    log,
+    accounts,
+    claims: stores.actionClaims,
+    connectors,
+    buckets: new TokenBuckets(config.actionRatePerSecond, config.actionBurst),
+    logger,
+    publish: (events) => publishAsRelay(events, 'herald', 'relay'),
+    call: { ...DEFAULT_CALL, timeoutMs: config.actionTimeoutMs },
+  });
+  const http = createHttpServer(createApp(ctx, connectors, answering), logger, metrics);
   const server = http.server;
   const sockets = attachWebSockets(server, ctx);
 

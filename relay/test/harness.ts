@@ -23,8 +23,9 @@ export interface RelayProcess {
   ): Promise<Record<string, unknown>>;
   /** Resolves with the exit code once the process has exited (however it was stopped). */
   exited(): Promise<number | null>;
-  addUser(name: string, password: string, topics: string[]): Promise<void>;
-  addPublisher(name: string, topics: string[]): Promise<string>;
+  /** `act`: topics the user may answer (`user add --act`). */
+  addUser(name: string, password: string, topics: string[], act?: string[]): Promise<void>;
+  addPublisher(name: string, topics: string[], actionUrl?: string): Promise<string>;
   login(name: string, password: string): Promise<string>;
   publish(token: string, events: PublishEvent | PublishEvent[]): Promise<PublishResponse>;
   /** SIGTERM and wait for exit. */
@@ -132,23 +133,20 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
         };
         logWaiters.add(check);
       }),
-    addUser: async (name, password, topics) => {
+    addUser: async (name, password, topics, act) => {
+      const grant = act ? ['--act', act.join(',')] : [];
       await cli(
         dataDir,
-        ['user', 'add', name, '--topics', topics.join(','), '--password-stdin'],
+        ['user', 'add', name, '--topics', topics.join(','), ...grant, '--password-stdin'],
         password,
         options.env,
       );
     },
-    addPublisher: async (name, topics) =>
-      (
-        await cli(
-          dataDir,
-          ['publisher', 'add', name, '--topics', topics.join(',')],
-          '',
-          options.env,
-        )
-      ).trim(),
+    addPublisher: async (name, topics, actionUrl) => {
+      const answers = actionUrl ? ['--action-url', actionUrl] : [];
+      const args = ['publisher', 'add', name, '--topics', topics.join(','), ...answers];
+      return (await cli(dataDir, args, '', options.env)).trim();
+    },
     login: async (name, password) => {
       const res = await fetch(`${url}/v1/login`, {
         method: 'POST',

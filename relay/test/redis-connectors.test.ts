@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HeraldEvent } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalAdded, newTicket, ticketMove } from '../../e2e/upstream-events';
 import { startFakeDashboard, type FakeDashboard } from './fakes/agents';
+import { writeConnectorConfig } from './fakes/connector-config';
 import { startFakeTracker, type FakeTracker } from './fakes/tracker';
 import { startRelay, type RelayProcess } from './harness';
 import { startRedis, type RedisProcess } from './redis-server';
@@ -24,17 +25,8 @@ beforeAll(async () => {
   tracker = await startFakeTracker({ token: 'up-token', heartbeatMs: 0 });
   dash = await startFakeDashboard({ token: 'up-token', pingMs: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'herald-redis-connectors-'));
-  const configFile = join(dir, 'relay.json');
   const reconnect = { initialMs: 50, maxMs: 200, authRetryMs: 200 };
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      connectors: [
-        { type: 'tickets', name: 'tracker', url: tracker.url, token: { env: 'UP' }, reconnect },
-        { type: 'agents', name: 'agents', url: dash.url, token: { env: 'UP' }, reconnect },
-      ],
-    }),
-  );
+  const configFile = writeConnectorConfig(dir, { tracker, dashboard: dash }, 'UP', reconnect);
   const env = { HERALD_REDIS_URL: redis.url, HERALD_CONFIG: configFile, UP: 'up-token' };
   relays.push(await startRelay({ env }), await startRelay({ env }));
   await relays[0]!.addUser('ops', 'ops-password', ['**']);

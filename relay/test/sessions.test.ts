@@ -28,7 +28,7 @@ describe('login', () => {
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { token: string; user: unknown };
     expect(body.token).toMatch(/^hrd_[A-Za-z0-9_-]{43}$/);
-    expect(body.user).toEqual({ name: 'bob', topics: ['**'] });
+    expect(body.user).toEqual({ name: 'bob', topics: ['**'], act: [] });
     for (const [u, p] of [
       ['bob', 'wrong'],
       ['nobody', 'whatever'],

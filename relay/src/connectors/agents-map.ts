@@ -1,4 +1,4 @@
-import { KINDS, kindSchema, type PublishEvent } from '@herald/shared';
+import { KINDS, kindSchema, type Action, type PublishEvent } from '@herald/shared';
 import { z } from 'zod';
 import { BODY_MAX, TITLE_MAX, clip, dotted, humanize, topicSegment, unixToIso } from './text';
 
@@ -83,6 +83,29 @@ function approvalSubject(e: {
   return humanize(e.approval_kind).toLowerCase();
 }
 
+const APPROVAL_ACTIONS: Action[] = [
+  { id: 'approve', title: 'Approve', input: 'none' },
+  { id: 'deny', title: 'Deny', input: 'none' },
+];
+
+/**
+ * A single-choice question: one button per option (`option-1`…), so a toast can carry two. Many
+ * choices: one `choose` action with the options. Always a typed answer too.
+ */
+function questionActions(options: string[], multi: boolean): Action[] {
+  const usable = options.filter((o) => o.length > 0).slice(0, 20);
+  const typed: Action = { id: 'answer', title: 'Answer…', input: 'text' };
+  if (usable.length === 0) return [typed];
+  if (multi) {
+    const picks = usable.map((o) => clip(o, 200));
+    return [{ id: 'choose', title: 'Choose…', input: 'choices', options: picks }, typed];
+  }
+  const buttons = usable
+    .slice(0, 7)
+    .map((o, i): Action => ({ id: `option-${i + 1}`, title: clip(o, 40), input: 'none' }));
+  return [...buttons, typed];
+}
+
 function answerText(answer: unknown): string {
   if (Array.isArray(answer)) return answer.map(String).join(', ');
   return answer === undefined || answer === null ? '' : String(answer);
@@ -121,6 +144,7 @@ function mapKnown(
         title: `Approval needed: ${approvalSubject(e.data)}`,
         body: dotted([`from ${e.data.agent}`, humanize(e.data.approval_kind), e.data.sha_short]),
         sticky: true,
+        actions: APPROVAL_ACTIONS,
         agent: e.data.agent,
       };
     }
@@ -153,6 +177,7 @@ function mapKnown(
             : null,
         ]),
         sticky: true,
+        actions: questionActions(options, e.data.multi),
         at: unixToIso(e.data.asked_at),
         agent: e.data.asker,
       };

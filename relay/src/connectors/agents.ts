@@ -1,6 +1,8 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { z } from 'zod';
+import { agentAnswer } from './answers';
 import {
+  answerPathSchema,
   connectorNameSchema,
   credentialSchema,
   httpUrlSchema,
@@ -26,6 +28,19 @@ export const agentsConfigSchema = z
     token: credentialSchema,
     topic: topicSchema.default('agents'),
     perAgentTopics: z.boolean().default(true),
+    /** Where approvals and questions are answered (`{id}`: the approval's or question's id). */
+    answerPaths: z
+      .object({
+        approve: answerPathSchema.default('api/approvals/{id}/approve'),
+        deny: answerPathSchema.default('api/approvals/{id}/deny'),
+        answer: answerPathSchema.default('api/questions/{id}/answer'),
+      })
+      .strict()
+      .default({
+        approve: 'api/approvals/{id}/approve',
+        deny: 'api/approvals/{id}/deny',
+        answer: 'api/questions/{id}/answer',
+      }),
     reconnect: reconnectSchema,
   })
   .strict();
@@ -132,11 +147,8 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
     });
   };
 
-  return supervisedConnector(cfg.name, {
-    log,
-    stats,
-    publisher,
-    reconnect: cfg.reconnect,
-    connect,
-  });
+  return {
+    ...supervisedConnector(cfg.name, { log, stats, publisher, reconnect: cfg.reconnect, connect }),
+    answer: (answer) => agentAnswer(answer, cfg.url, cfg.answerPaths, cfg.token),
+  };
 }

@@ -32,6 +32,14 @@ export const reconnectSchema = z
 export type ReconnectConfig = z.infer<typeof reconnectSchema>;
 
 export const httpUrlSchema = z.url({ protocol: /^https?$/ });
+
+/** A path under the upstream's base URL with one `{id}` for the item answered. */
+export const answerPathSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9._~/-]*\{id\}[A-Za-z0-9._~/-]*$/,
+    'a path with one {id}, e.g. api/approvals/{id}/approve',
+  );
 export { topicSchema };
 
 /** Names the credential without revealing it (for error messages). */

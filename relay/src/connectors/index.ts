@@ -56,15 +56,20 @@ export function createConnectors(configs: ConnectorConfig[], ctx: ConnectorConte
     }
   }
   return configs.map((config) => {
+    // Each connector's events carry its name, so answers to them find their way back.
+    const own: ConnectorContext = {
+      ...ctx,
+      publish: (events) => ctx.publish(events, config.name),
+    };
     switch (config.type) {
       case 'tickets':
-        return createTicketsConnector(config, ctx);
+        return createTicketsConnector(config, own);
       case 'agents':
-        return createAgentsConnector(config, ctx);
+        return createAgentsConnector(config, own);
       case 'webhook':
-        return createWebhookConnector(config, ctx);
+        return createWebhookConnector(config, own);
       case 'jsonrpc':
-        return createJsonRpcConnector(config, ctx);
+        return createJsonRpcConnector(config, own);
     }
   });
 }

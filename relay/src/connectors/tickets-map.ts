@@ -1,4 +1,4 @@
-import { KINDS, type PublishEvent } from '@herald/shared';
+import { KINDS, type Action, type PublishEvent } from '@herald/shared';
 import { z } from 'zod';
 import { joinUrl } from './config-common';
 import { contentId } from './content-id';
@@ -34,6 +34,11 @@ const STATUS_TITLES: Record<string, string> = {
   closed: 'Closed',
 };
 
+const TICKET_ACTIONS: Action[] = [
+  { id: 'accept', title: 'Accept', input: 'none' },
+  { id: 'reject', title: 'Reject', input: 'none' },
+];
+
 export interface TicketsMapOptions {
   /** Connector name: part of every id, so two trackers never share ids. */
   name: string;
@@ -66,6 +71,8 @@ function mapMutation(m: Mutation, raw: unknown, opts: TicketsMapOptions): Publis
     url: joinUrl(opts.baseUrl, `tickets/${encodeURIComponent(m.ticket_id)}`),
     sticky: proposed,
     resolves: false,
+    // A human accepts or rejects a proposed resolution (upstreams.md §5).
+    ...(proposed && { actions: TICKET_ACTIONS }),
     source: 'tracker',
     ...(m.at ? { at: m.at } : {}),
     data: raw,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ticketAnswer } from './answers';
 import {
+  answerPathSchema,
   connectorNameSchema,
   credentialSchema,
   httpUrlSchema,
@@ -24,6 +26,8 @@ export const ticketsConfigSchema = z
     url: httpUrlSchema,
     token: credentialSchema,
     topic: topicSchema.default('tickets'),
+    /** Where a proposed resolution is accepted or rejected (`{id}`: the ticket id). */
+    resolutionPath: answerPathSchema.default('tickets/{id}/resolution'),
     reconnect: reconnectSchema,
   })
   .strict();
@@ -75,11 +79,8 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
     });
   };
 
-  return supervisedConnector(cfg.name, {
-    log,
-    stats,
-    publisher,
-    reconnect: cfg.reconnect,
-    connect,
-  });
+  return {
+    ...supervisedConnector(cfg.name, { log, stats, publisher, reconnect: cfg.reconnect, connect }),
+    answer: (answer) => ticketAnswer(answer, cfg.url, cfg.resolutionPath, cfg.token),
+  };
 }

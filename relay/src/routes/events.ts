@@ -65,7 +65,19 @@ export function eventRoutes(ctx: RelayContext): Router {
         `publisher ${publisher.name} may not publish to topic ${denied.topic}`,
       );
     }
-    const results = await ctx.publishing.publish(events, publisher.name);
+    const asking = events.find((e) => e.actions?.length);
+    if (asking && !publisher.actionUrl) {
+      throw new HttpError(
+        'invalid_event',
+        `event ${asking.id} declares actions, but publisher ${publisher.name} has no action URL ` +
+          'to receive the answers (publisher add --action-url)',
+      );
+    }
+    const results = await ctx.publishing.publish(
+      events,
+      publisher.name,
+      `publisher:${publisher.name}`,
+    );
     res.status(202).json({ results });
   });
 

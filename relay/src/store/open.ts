@@ -8,6 +8,7 @@ import {
   type SignInLimits,
 } from '../sign-in-limits';
 import type { AccountStore } from './accounts';
+import { RedisActionClaims, SqliteActionClaims, type ActionClaims } from './action-claims';
 import { lockDataDir } from './data-dir-lock';
 import { openDatabase } from './database';
 import type { EventLog } from './log';
@@ -27,6 +28,8 @@ export interface Stores {
   probe(): Promise<void>;
   /** The filesystem whose free space matters (SQLite only). */
   dataDir?: string;
+  /** Answers by request id, where every relay sharing this store sees them. */
+  actionClaims: ActionClaims;
   /** Sign-in failure counts where every relay sharing this store sees them. */
   signInLimits(options: LimitOptions): SignInLimits;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export async function openStores(config: RelayConfig, logger: Logger): Promise<S
       log,
       accounts,
       probe: async () => void (await log.position()),
+      actionClaims: new RedisActionClaims(limits, config.redisPrefix),
       signInLimits: (options) => redisSignInLimits(limits, config.redisPrefix, options),
       close: async () => {
         await log.close();
@@ -91,6 +95,7 @@ export async function openStores(config: RelayConfig, logger: Logger): Promise<S
     backend: 'sqlite',
     log,
     accounts: new SqliteAccounts(db),
+    actionClaims: new SqliteActionClaims(db),
     probe: async () => void probe.run(String(Date.now())),
     dataDir: config.dataDir,
     signInLimits: memorySignInLimits,

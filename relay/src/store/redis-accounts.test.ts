@@ -2,6 +2,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { startRedis, type RedisProcess } from '../../test/redis-server';
 import { describeAccountStore } from './account-store-suite';
 import { RedisAccounts } from './redis-accounts';
+import { describeActionClaims } from './action-claims-suite';
+import { RedisActionClaims } from './action-claims';
+import { connectRedis } from './redis-client';
 
 let redis: RedisProcess;
 beforeAll(async () => {
@@ -13,3 +16,8 @@ let n = 0;
 describeAccountStore('Redis', () =>
   RedisAccounts.open({ url: redis.url, prefix: `a${process.pid}-${++n}` }),
 );
+
+describeActionClaims('Redis', async () => {
+  const client = await connectRedis({ url: redis.url });
+  return new RedisActionClaims(client, `c${process.pid}-${++n}`);
+});

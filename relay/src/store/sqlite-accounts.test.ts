@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describeAccountStore } from './account-store-suite';
 import { openDatabase } from './database';
 import { SqliteAccounts } from './sqlite-accounts';
+import { describeActionClaims } from './action-claims-suite';
+import { SqliteActionClaims } from './action-claims';
 
 describeAccountStore('SQLite', async () => {
   const db = openDatabase(mkdtempSync(join(tmpdir(), 'accounts-')));
@@ -29,4 +31,9 @@ describe('a data dir from before act grants and action URLs', () => {
     expect(await store.authenticate(session!.token)).toMatchObject({ act: [] });
     db.close();
   });
+});
+
+describeActionClaims('SQLite', async () => {
+  const db = openDatabase(mkdtempSync(join(tmpdir(), 'claims-')));
+  return new SqliteActionClaims(db);
 });

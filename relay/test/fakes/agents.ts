@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AnswerDesk, sendJson, type AnswerMode, type TakenAnswer } from './answers';
 import { readFixture } from './fixtures';
 import { bearer, OpenStreams, RestartableServer, waitUntil } from './http-server';
 
@@ -29,7 +31,16 @@ export interface FakeDashboard {
   readonly accepted: number;
   readonly unauthorized: number;
   waitForConnections(n: number, timeoutMs?: number): Promise<void>;
+  /** Approvals and answers taken through the write side (upstreams.md §5), in order. */
+  readonly answers: TakenAnswer[];
+  /** Requests to the write side, including retries and refusals. */
+  readonly answerAttempts: number;
+  setAnswerMode(mode: AnswerMode): void;
 }
+
+type Pending =
+  | { kind: 'approval'; event: DashboardEvent }
+  | { kind: 'question'; event: DashboardEvent };
 
 const frame = (event: object) => `data: ${JSON.stringify(event)}\n\n`;
 
@@ -42,8 +53,56 @@ export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<Fa
   const pingMs = opts.pingMs ?? 15_000;
   const open = new OpenStreams(() => ': ping\n\n', pingMs);
 
+  const desk = new AnswerDesk();
+  /** What waits on a human, by id, and what became of what no longer does. */
+  const pending = new Map<string, Pending>();
+  const decided = new Map<string, string>();
+
+  /** `POST /api/approvals/<id>/approve|deny`, `POST /api/questions/<id>/answer`. */
+  const answer = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    if (bearer(req) !== token) return sendJson(res, 401, { error: 'unauthorized' });
+    const m = /^\/api\/(approvals|questions)\/([\w-]+)\/(approve|deny|answer)$/.exec(path);
+    const taken = m && (await desk.take(req, res, path));
+    if (!m || !taken) return m ? undefined : sendJson(res, 404, { error: 'not found' });
+    const [, what, id, verb] = m as unknown as [string, string, string, string];
+    const key = `${what}:${id}`;
+    const item = pending.get(key);
+    if (!item) {
+      const status = decided.get(key);
+      return status
+        ? sendJson(res, 409, { error: 'already decided', status })
+        : sendJson(res, 404, { error: `no ${what.slice(0, -1)} ${id}` });
+    }
+    if ((what === 'approvals') !== (verb !== 'answer'))
+      return sendJson(res, 404, { error: 'not found' });
+    taken.record();
+    const by = String(taken.body.by ?? 'someone');
+    if (what === 'approvals') {
+      const status = verb === 'approve' ? 'approved' : 'denied';
+      sendJson(res, 200, { id, status });
+      emit({
+        ...item.event,
+        kind: 'approval_resolved',
+        status,
+        resolved_at: Math.floor(Date.now() / 1000),
+        ...(taken.body.note ? { note: taken.body.note } : {}),
+      });
+    } else {
+      sendJson(res, 200, { id, status: 'answered' });
+      emit({
+        kind: 'question_resolved',
+        id,
+        answer: taken.body.answer,
+        answerer: by,
+        answered_at: Math.floor(Date.now() / 1000),
+        cancelled: false,
+      });
+    }
+  };
+
   const server = new RestartableServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (req.method === 'POST' && path.startsWith('/api/')) return void answer(req, res, path);
     if (req.method !== 'GET' || (path !== '/api/events' && path !== '/api/state')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
@@ -69,15 +128,30 @@ export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<Fa
   await server.listen();
 
   const emitRaw = (text: string | Uint8Array) => open.write(text);
+  /** Keeps what waits on a human (and what was decided) as the events say. */
+  const track = (event: DashboardEvent) => {
+    const id = String(event.id);
+    if (event.kind === 'approval_added')
+      pending.set(`approvals:${id}`, { kind: 'approval', event });
+    if (event.kind === 'question_added')
+      pending.set(`questions:${id}`, { kind: 'question', event });
+    if (event.kind === 'approval_resolved' || event.kind === 'question_resolved') {
+      const key = `${event.kind === 'approval_resolved' ? 'approvals' : 'questions'}:${id}`;
+      pending.delete(key);
+      decided.set(key, String(event.status ?? 'answered'));
+    }
+  };
+  const emit = (event: DashboardEvent): number => {
+    const seq = (history.at(-1)?.seq ?? 0) + 1;
+    const stored = { ...event, seq };
+    history.push(stored);
+    track(event);
+    emitRaw(frame(stored));
+    return seq;
+  };
   return {
     url: server.url,
-    emit(event) {
-      const seq = (history.at(-1)?.seq ?? 0) + 1;
-      const stored = { ...event, seq };
-      history.push(stored);
-      emitRaw(frame(stored));
-      return seq;
-    },
+    emit: (event) => emit(event),
     emitRaw,
     pushFixture: () => emitRaw(readFixture('agents-events.sse')),
     dropConnections: () => open.drop(),
@@ -108,5 +182,10 @@ export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<Fa
     },
     waitForConnections: (n, timeoutMs) =>
       waitUntil(() => open.size >= n, `${n} dashboard connection(s)`, timeoutMs),
+    answers: desk.taken,
+    get answerAttempts() {
+      return desk.attempts;
+    },
+    setAnswerMode: (mode) => void (desk.mode = mode),
   };
 }

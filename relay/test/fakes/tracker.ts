@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AnswerDesk, sendJson, type AnswerMode, type TakenAnswer } from './answers';
 import { readFixture } from './fixtures';
 import { bearer, OpenStreams, RestartableServer, waitUntil } from './http-server';
 
@@ -29,6 +31,14 @@ export interface FakeTracker {
   readonly accepted: number;
   readonly unauthorized: number;
   waitForConnections(n: number, timeoutMs?: number): Promise<void>;
+  /** Resolutions taken by `POST /tickets/<id>/resolution`, in order. */
+  readonly answers: TakenAnswer[];
+  /** Requests to the resolution endpoint, including retries and refusals. */
+  readonly answerAttempts: number;
+  /** How the resolution endpoint behaves from now on. */
+  setAnswerMode(mode: AnswerMode): void;
+  /** A ticket's status as the tracker knows it (from the lines pushed and the answers taken). */
+  status(ticketId: string): string | undefined;
 }
 
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -44,8 +54,49 @@ export async function startFakeTracker(opts: FakeTrackerOptions): Promise<FakeTr
     heartbeatMs,
   );
 
+  const tickets = new Map<string, { status: string; title?: string }>();
+  const desk = new AnswerDesk();
+  const pushLine = (line: object | string) => {
+    if (typeof line === 'object') {
+      const m = line as { ticket_id?: unknown; status_after?: unknown; title?: unknown };
+      if (typeof m.ticket_id === 'string' && typeof m.status_after === 'string') {
+        const title = typeof m.title === 'string' ? m.title : tickets.get(m.ticket_id)?.title;
+        tickets.set(m.ticket_id, { status: m.status_after, title });
+      }
+    }
+    open.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
+  };
+
+  /** `POST /tickets/<id>/resolution` (upstreams.md §5): decide once, then report on the watch. */
+  const resolve = async (req: IncomingMessage, res: ServerResponse, id: string, path: string) => {
+    if (bearer(req) !== token) return sendJson(res, 401, { error: 'unauthorized' });
+    const taken = await desk.take(req, res, path);
+    if (!taken) return;
+    const ticket = tickets.get(id);
+    const decision = taken.body.decision;
+    if (!ticket) return sendJson(res, 404, { error: 'no such ticket' });
+    if (decision !== 'accept' && decision !== 'reject')
+      return sendJson(res, 400, { error: 'decision must be accept or reject' });
+    if (ticket.status !== 'proposed_resolution')
+      return sendJson(res, 409, { error: 'no resolution is proposed', status: ticket.status });
+    taken.record();
+    const statusAfter = decision === 'accept' ? 'resolved' : 'in_progress';
+    sendJson(res, 200, { ticket_id: id, status_after: statusAfter });
+    pushLine({
+      ticket_id: id,
+      title: ticket.title,
+      status_before: 'proposed_resolution',
+      status_after: statusAfter,
+      by: taken.body.by,
+      action: decision === 'accept' ? 'accept_resolution' : 'reject_resolution',
+      at: nowIso(),
+    });
+  };
+
   const server = new RestartableServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const resolution = /^\/tickets\/([\w-]+)\/resolution$/.exec(path);
+    if (req.method === 'POST' && resolution) return void resolve(req, res, resolution[1]!, path);
     const page = /^\/tickets\/([\w-]+)$/.exec(path);
     if (req.method === 'GET' && page && page[1] !== 'watch') {
       // The ticket's own page, which a toast click opens (upstreams.md §1).
@@ -76,7 +127,7 @@ export async function startFakeTracker(opts: FakeTrackerOptions): Promise<FakeTr
   const pushRaw = (text: string | Uint8Array) => open.write(text);
   return {
     url: server.url,
-    push: (line) => pushRaw(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`),
+    push: pushLine,
     pushRaw,
     pushFixture: () => pushRaw(readFixture('tickets-watch.ndjson')),
     dropConnections: () => open.drop(),
@@ -103,5 +154,11 @@ export async function startFakeTracker(opts: FakeTrackerOptions): Promise<FakeTr
     },
     waitForConnections: (n, timeoutMs) =>
       waitUntil(() => open.size >= n, `${n} tracker connection(s)`, timeoutMs),
+    answers: desk.taken,
+    get answerAttempts() {
+      return desk.attempts;
+    },
+    setAnswerMode: (mode) => void (desk.mode = mode),
+    status: (id) => tickets.get(id)?.status,
   };
 }
