@@ -1,7 +1,7 @@
 // A throwaway desktop for one test run: Xvfb, a D-Bus session bus and dunst as the notification
 // server, so Chromium's toasts reach a real server that can be read and clicked like a person would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -14,6 +14,11 @@ export interface Desktop {
   busAddress: string;
   /** One JSON line per toast dunst shows (see ToastRecord). */
   toastLog: string;
+  /**
+   * Where a test says which toast button to press (`choice.json`) and reads what dunst offered
+   * (`offered.ndjson`): see actionPicker.
+   */
+  actionsDir: string;
   stop(): Promise<void>;
 }
 
@@ -71,10 +76,31 @@ appendFileSync(${JSON.stringify(logPath)}, JSON.stringify({
 `;
 }
 
+// dunst's "dmenu": on \`dunstctl context\` it pipes one line per action of every toast on screen,
+// \`#Approve (<summary>) [<dunst id>,0]\`, and invokes the line printed back. A toast button is
+// pressed by telling this script (choice.json) which one; it prints nothing otherwise, so nothing
+// fires. Each call appends what was offered and picked to offered.ndjson.
+function actionPicker(dir: string): string {
+  return `#!${process.execPath}
+const { appendFileSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const dir = ${JSON.stringify(dir)};
+const lines = readFileSync(0, 'utf8').split('\\n').filter(Boolean);
+let choice = {};
+try { choice = JSON.parse(readFileSync(join(dir, 'choice.json'), 'utf8')); } catch {}
+const picked = choice.button
+  ? lines.find((l) => l.startsWith('#' + choice.button + ' (') && l.includes(choice.summary ?? '')) ?? null
+  : null;
+appendFileSync(join(dir, 'offered.ndjson'), JSON.stringify({ lines, picked }) + '\\n');
+if (picked) process.stdout.write(picked + '\\n');
+`;
+}
+
 // Every toast matches the catch-all rule, so every toast runs the logger. Duplicates are not
 // stacked (a toast raised twice must be seen twice) and nothing is held back in a queue.
-function dunstrc(script: string): string {
+function dunstrc(script: string, picker: string): string {
   return `[global]
+    dmenu = ${picker}
     notification_limit = 0
     stack_duplicates = false
     font = Monospace 10
@@ -155,13 +181,19 @@ export async function startDesktop(): Promise<Desktop> {
     const script = join(dir, 'log-toast.cjs');
     writeFileSync(script, toastLogger(toastLog));
     chmodSync(script, 0o755);
+    const actionsDir = join(dir, 'actions');
+    mkdirSync(actionsDir);
+    writeFileSync(join(actionsDir, 'offered.ndjson'), '');
+    const picker = join(dir, 'pick-action.cjs');
+    writeFileSync(picker, actionPicker(actionsDir));
+    chmodSync(picker, 0o755);
     const rc = join(dir, 'dunstrc');
-    writeFileSync(rc, dunstrc(script));
+    writeFileSync(rc, dunstrc(script, picker));
     const env = { ...process.env, DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: busAddress };
     const dunst = spawn('dunst', ['-config', rc], { env, stdio: 'ignore' });
     procs.push(dunst);
     await waitForDunst(env);
-    return { display, busAddress, toastLog, stop };
+    return { display, busAddress, toastLog, actionsDir, stop };
   } catch (err) {
     await stop();
     throw err;

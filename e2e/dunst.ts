@@ -1,6 +1,8 @@
 // What a person sees of Herald's toasts, read from the notification server (dunst) itself.
+import { expect } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -39,10 +41,60 @@ function readLog(path: string): ToastRecord[] {
  * The toasts of one test: only those shown after `start()`. The desktop is shared by the whole
  * run, so every test begins by clearing what the previous one left on screen.
  */
+/** One `dunstctl context`: every toast action dunst offered, and the one pressed (if any). */
+export interface Offer {
+  /** `#Approve (Approval needed: bump zod) [12,0]`, one per action of every toast on screen. */
+  lines: string[];
+  picked: string | null;
+}
+
 export class Toasts {
   private offset = 0;
 
-  constructor(private readonly logPath: string) {}
+  constructor(
+    private readonly logPath: string,
+    private readonly actionsDir: string,
+  ) {}
+
+  private offers(): Offer[] {
+    return readFileSync(join(this.actionsDir, 'offered.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Offer);
+  }
+
+  /**
+   * Opens dunst's action menu (\`dunstctl context\`), choosing `button` on the toast whose title
+   * contains `summary` (or nothing); resolves with what was offered once dunst has asked.
+   */
+  private async context(button: string | null, summary: string): Promise<Offer> {
+    writeFileSync(join(this.actionsDir, 'choice.json'), JSON.stringify({ button, summary }));
+    const before = this.offers().length;
+    await dunstctl(['context']);
+    // dunstctl returns before dunst has run the menu: wait for the menu's own record.
+    await expect
+      .poll(() => this.offers().length, { message: 'dunst asked the menu' })
+      .toBe(before + 1);
+    return this.offers()[before]!;
+  }
+
+  /** Presses a toast's button, as a person would; the caller awaits what it should cause. */
+  async press(button: string, summary: string): Promise<void> {
+    const offer = await this.context(button, summary);
+    if (!offer.picked)
+      throw new Error(
+        `no "${button}" button on a toast about "${summary}": ${offer.lines.join(' | ')}`,
+      );
+  }
+
+  /** The buttons (action names) on screen for the toast whose title contains `summary`. */
+  async buttons(summary: string): Promise<string[]> {
+    const offer = await this.context(null, summary);
+    return offer.lines
+      .filter((l) => l.includes(`(${summary}`) || l.includes(summary))
+      .map((l) => /^#(.*) \(/.exec(l)?.[1] ?? l)
+      .filter((name) => name !== 'default' && name !== 'settings');
+  }
 
   async start(): Promise<void> {
     await dunstctl(['close-all']);

@@ -35,8 +35,8 @@ interface Fixtures {
   signedIn: PopupPage;
 }
 
-function toastLogPath(): string {
-  const path = process.env.HERALD_E2E_TOAST_LOG;
+function desktopPath(name: 'HERALD_E2E_TOAST_LOG' | 'HERALD_E2E_ACTIONS_DIR'): string {
+  const path = process.env[name];
   if (!path) throw new Error('no desktop: run the suite through playwright.config.ts');
   return path;
 }
@@ -92,7 +92,10 @@ export const test = base.extend<Fixtures>({
   },
 
   toasts: async ({}, use, testInfo) => {
-    const toasts = new Toasts(toastLogPath());
+    const toasts = new Toasts(
+      desktopPath('HERALD_E2E_TOAST_LOG'),
+      desktopPath('HERALD_E2E_ACTIONS_DIR'),
+    );
     await toasts.start();
     await use(toasts);
     if (testInfo.status !== testInfo.expectedStatus) {

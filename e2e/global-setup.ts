@@ -23,6 +23,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.DISPLAY = desktop.display;
   process.env.DBUS_SESSION_BUS_ADDRESS = desktop.busAddress;
   process.env.HERALD_E2E_TOAST_LOG = desktop.toastLog;
+  process.env.HERALD_E2E_ACTIONS_DIR = desktop.actionsDir;
   return async () => {
     await desktop.stop();
     rmSync(build, { recursive: true, force: true });
