@@ -87,13 +87,17 @@ export class Toasts {
       );
   }
 
-  /** The buttons (action names) on screen for the toast whose title contains `summary`. */
+  /**
+   * The buttons on screen on toasts whose title contains `summary`: every action but the body's
+   * (`default`) and the browser's own (`settings`).
+   */
   async buttons(summary: string): Promise<string[]> {
     const offer = await this.context(null, summary);
-    return offer.lines
-      .filter((l) => l.includes(`(${summary}`) || l.includes(summary))
-      .map((l) => /^#(.*) \(/.exec(l)?.[1] ?? l)
-      .filter((name) => name !== 'default' && name !== 'settings');
+    return offer.lines.flatMap((line) => {
+      const m = /^#(.*) \((.*)\) \[\d+,(.+)\]$/.exec(line);
+      if (!m || !m[2]!.includes(summary) || m[3] === 'default' || m[3] === 'settings') return [];
+      return [m[1]!];
+    });
   }
 
   async start(): Promise<void> {

@@ -25,6 +25,8 @@ interface Fixtures {
   tabsGranted: boolean;
   /** Launch the browser with `--ignore-certificate-errors` (a proxy with the suite's own cert). */
   ignoreCertificateErrors: boolean;
+  /** Topics alice may answer (`user add --act`); none unless a test grants them. */
+  aliceAct: string[];
   tracker: FakeTracker;
   dashboard: FakeDashboard;
   relay: Relay;
@@ -45,6 +47,7 @@ function desktopPath(name: 'HERALD_E2E_TOAST_LOG' | 'HERALD_E2E_ACTIONS_DIR'): s
 export const test = base.extend<Fixtures>({
   tabsGranted: [false, { option: true }],
   ignoreCertificateErrors: [false, { option: true }],
+  aliceAct: [[], { option: true }],
 
   tracker: async ({}, use) => {
     const tracker = await startFakeTracker({ token: UPSTREAM_TOKEN, heartbeatMs: 0 });
@@ -58,7 +61,7 @@ export const test = base.extend<Fixtures>({
     await dashboard.close();
   },
 
-  relay: async ({ tracker, dashboard }, use, testInfo) => {
+  relay: async ({ tracker, dashboard, aliceAct }, use, testInfo) => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
     const dataDir = join(dir, 'data');
     const reconnect = { initialMs: 100, maxMs: 1000, authRetryMs: 1000, idleTimeoutMs: 60_000 };
@@ -73,7 +76,12 @@ export const test = base.extend<Fixtures>({
       },
     });
     try {
-      await relay.addUser(ALICE.name, ALICE.password, ['tickets', 'agents/**', 'jobs/**']);
+      await relay.addUser(
+        ALICE.name,
+        ALICE.password,
+        ['tickets', 'agents/**', 'jobs/**'],
+        aliceAct,
+      );
       const publisherToken = await relay.addPublisher('jobs', ['**']);
       // The connectors have subscribed upstream: nothing pushed from now on can be missed.
       await tracker.waitForConnections(1, 10_000);

@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * How a fake upstream treats answers (upstreams.md §5): as the real one would (`ok`), failing
- * with a 503 (`error`), or never answering (`hang`: the relay's timeout has to act).
+ * with a 503 (`error`), never answering (`hang`: the relay's timeout has to act), or saying
+ * someone decided first (`conflict`: 409, as when another operator was quicker and the stream
+ * has not told yet).
  */
-export type AnswerMode = 'ok' | 'error' | 'hang';
+export type AnswerMode = 'ok' | 'error' | 'hang' | 'conflict';
 
 /** One answer a fake upstream took, with what it was told. */
 export interface TakenAnswer {
@@ -43,6 +45,10 @@ export class AnswerDesk {
     if (this.mode === 'hang') return undefined;
     if (this.mode === 'error') {
       sendJson(res, 503, { error: 'unavailable' });
+      return undefined;
+    }
+    if (this.mode === 'conflict') {
+      sendJson(res, 409, { error: 'already decided', status: 'approved', by: 'bob' });
       return undefined;
     }
     const key = req.headers['idempotency-key'];
