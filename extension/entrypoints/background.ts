@@ -11,6 +11,10 @@ export default defineBackground(() => {
     return worker.handleMessage(message);
   });
   browser.notifications.onClicked.addListener((id) => void worker.onNotificationClicked(id));
+  // Firefox's notifications have no buttons (and no such event).
+  browser.notifications.onButtonClicked?.addListener(
+    (id, index) => void worker.onNotificationButtonClicked(id, index),
+  );
   browser.alarms.onAlarm.addListener((alarm) => void worker.onAlarm(alarm.name));
   browser.runtime.onStartup.addListener(() => void worker.wake());
   browser.runtime.onInstalled.addListener(() => void worker.wake());

@@ -107,6 +107,34 @@ describe('connecting', () => {
 });
 
 describe('events', () => {
+  it("hands on the welcome's user before processing the events that follow it", async () => {
+    const order: string[] = [];
+    const t = setup({
+      onUser: async (user) => {
+        await Promise.resolve();
+        order.push(`user:${user.act.join(',')}`);
+      },
+      onEvent: async (e) => {
+        order.push(`event:${e.seq}`);
+      },
+    });
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().receive({
+      type: 'welcome',
+      head: 0,
+      epoch: 'e1',
+      resumed: false,
+      gap: false,
+      user: { ...auth.user, act: ['tickets'] },
+      heartbeat: 20,
+    });
+    t.io.last().receive({ type: 'event', event: makeEvent(1) });
+    await settle();
+    expect(order).toEqual(['user:tickets', 'event:1']);
+  });
+
   it('processes each seq once, in order, and persists the cursor after each', async () => {
     const t = setup({}, { cursor: { since: 2, epoch: 'e1' } });
     t.conn.start();

@@ -1,4 +1,10 @@
-import { CLOSE, serverMessageSchema, type ClientMessage, type HeraldEvent } from '@herald/shared';
+import {
+  CLOSE,
+  serverMessageSchema,
+  type ClientMessage,
+  type HeraldEvent,
+  type User,
+} from '@herald/shared';
 import { backoffDelay } from './backoff';
 import type { Auth, ConnectionSnapshot, ConnectionState, Cursor } from './storage';
 
@@ -29,6 +35,8 @@ export interface ConnectionDeps {
   /** The relay refused the token (revoked, expired): forget it. */
   onRevoked: () => Promise<void>;
   onState: (snapshot: ConnectionSnapshot) => void;
+  /** The relay's current account of the person (`welcome`): grants change between sign-ins. */
+  onUser?: (user: User) => Promise<void>;
   random?: () => number;
   now?: () => number;
 }
@@ -235,6 +243,9 @@ export class Connection {
           this.cursor = cursor;
           this.enqueue(() => this.deps.saveCursor(cursor));
         }
+        // Before the events that follow: whether they get buttons depends on the act grant.
+        const onUser = this.deps.onUser;
+        if (onUser) this.enqueue(() => onUser(msg.user));
         this.replaying = true;
         this.emit({ state: 'connected', head: msg.head, user: auth.user.name });
         return;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CLOSE, HTTP_ERRORS } from '@herald/shared';
-import { describeDetail, describeError, describeState } from './messages';
+import {
+  describeActionFailure,
+  describeDetail,
+  describeError,
+  describeOutcome,
+  describeState,
+} from './messages';
+import { APPROVAL_ACTIONS } from './test-events';
 
 const now = 1_000_000;
 
@@ -52,5 +59,56 @@ describe('error words', () => {
 
   it('an unknown code still reads as a sentence, with the code for a bug report', () => {
     expect(describeError('teapot')).toBe('Something went wrong (teapot).');
+  });
+});
+
+describe('answers in words', () => {
+  const approve = APPROVAL_ACTIONS[0];
+  const option = { id: 'option-2', title: 'MySQL', input: 'none' } as const;
+
+  it('a failure says what could not be done and why', () => {
+    expect(
+      describeActionFailure(
+        approve,
+        { ok: false, code: 'already_decided', status: 'approved', by: 'bob' },
+        'agents',
+      ),
+    ).toBe("Couldn't approve: already approved by bob");
+    expect(describeActionFailure(approve, { ok: false, code: 'already_decided' })).toBe(
+      "Couldn't approve: already decided",
+    );
+    expect(
+      describeActionFailure(approve, { ok: false, code: 'upstream_unavailable' }, 'agents'),
+    ).toBe("Couldn't approve: the agent dashboard is unreachable, still waiting");
+    expect(describeActionFailure(option, { ok: false, code: 'upstream_refused' }, 'tracker')).toBe(
+      "Couldn't answer: the tracker refused it",
+    );
+    expect(describeActionFailure(undefined, { ok: false, code: 'teapot' })).toBe(
+      "Couldn't answer: something went wrong (teapot)",
+    );
+  });
+
+  it('has words for every action error code the relay sends', () => {
+    for (const code of [
+      'action_forbidden',
+      'invalid_action',
+      'not_found',
+      'already_decided',
+      'action_in_progress',
+      'upstream_refused',
+      'upstream_unavailable',
+      'too_many_requests',
+      'unauthorized',
+    ] as const) {
+      expect(HTTP_ERRORS).toHaveProperty(code);
+      expect(describeError(code)).not.toMatch(/Something went wrong|\{/);
+    }
+    expect(describeError('answer_unreachable')).toMatch(/relay is unreachable/);
+  });
+
+  it('the outcome drops the subject the list already shows, and says who', () => {
+    const decided = { action: 'approve', by: 'alice', message: 'Approved: Bump zod to 4.6', at: 0 };
+    expect(describeOutcome(decided, 'Approval needed: Bump zod to 4.6')).toBe('Approved by alice');
+    expect(describeOutcome(decided, 'Something else')).toBe('Approved: Bump zod to 4.6 by alice');
   });
 });

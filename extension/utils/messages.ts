@@ -1,9 +1,12 @@
-import { CLOSE } from '@herald/shared';
-import type { ConnectionSnapshot } from './storage';
+import { CLOSE, type Action } from '@herald/shared';
+import { actionLabel } from './actions';
+import type { AnswerOutcome } from './answer';
+import type { ConnectionSnapshot, Decided } from './storage';
 
 /**
  * Every failure the person may read about, by stable code: HTTP error codes from the relay,
  * WebSocket close codes (as `close:<code>`) and the extension's own codes. The one place for words.
+ * Each is a sentence; after a failed answer it also reads as the end of "Couldn't approve: …".
  */
 const WORDS: Record<string, string> = {
   invalid_url: 'Not a valid URL: use http://host:port or https://host.',
@@ -30,11 +33,76 @@ const WORDS: Record<string, string> = {
   [`close:${CLOSE.HELLO_TIMEOUT}`]: 'The relay timed out waiting for us.',
   [`close:${CLOSE.RATE_LIMITED}`]: 'Too many connections; backing off.',
   closed: 'The connection dropped.',
+  // Answering an item (POST /v1/actions, and the extension's checks before it).
+  action_forbidden: 'You may not answer items on this topic.',
+  invalid_action: 'The answer does not fit this item.',
+  empty_answer: 'Type an answer or pick an option first.',
+  not_found: 'The relay no longer has this item.',
+  already_decided: 'Already {status}.',
+  already_decided_by: 'Already {status} by {by}.',
+  action_in_progress: 'The same answer is on its way from elsewhere; wait a moment.',
+  upstream_refused: 'The {upstream} refused it.',
+  upstream_unavailable: 'The {upstream} is unreachable, still waiting.',
+  too_many_requests: 'Too many answers at once; try again in a moment.',
+  answer_unreachable: 'The relay is unreachable; try again.',
 };
 
-export function describeError(code: string, vars: { n?: number } = {}): string {
+/** What an event's `source` is called in words ("the tracker is unreachable"). */
+const UPSTREAMS: Record<string, string> = {
+  tracker: 'tracker',
+  agents: 'agent dashboard',
+};
+
+interface WordVars {
+  n?: number | undefined;
+  status?: string | undefined;
+  by?: string | undefined;
+  source?: string | undefined;
+}
+
+export function describeError(code: string, vars: WordVars = {}): string {
   const words = WORDS[code] ?? `Something went wrong (${code}).`;
-  return words.replace('{n}', String(vars.n ?? '?'));
+  return words
+    .replace('{n}', String(vars.n ?? '?'))
+    .replace('{status}', vars.status ?? 'decided')
+    .replace('{by}', vars.by ?? 'someone')
+    .replace('{upstream}', UPSTREAMS[vars.source ?? ''] ?? 'system it came from');
+}
+
+/** "approve" for Approve, "answer" for a question's option, typed text or picks. */
+function verb(action: Action | undefined): string {
+  if (!action || action.input !== 'none' || /^option-\d+$/.test(action.id)) return 'answer';
+  return actionLabel(action).toLowerCase();
+}
+
+/** "Couldn't approve: already approved by bob", for the toast and the popup's alert. */
+export function describeActionFailure(
+  action: Action | undefined,
+  failure: Extract<AnswerOutcome, { ok: false }>,
+  source?: string,
+): string {
+  const code =
+    failure.code === 'already_decided' && failure.by ? 'already_decided_by' : failure.code;
+  const sentence = describeError(code, { ...failure, source });
+  const words = /^[A-Z][a-z]/.test(sentence)
+    ? sentence[0]?.toLowerCase() + sentence.slice(1)
+    : sentence;
+  return `Couldn't ${verb(action)}: ${words.replace(/\.$/, '')}`;
+}
+
+/**
+ * "Approved by alice": the outcome's message ("Approved: Bump zod to 4.6") without the item's
+ * subject, which the list shows already, and who decided. Other messages are kept whole.
+ */
+export function describeOutcome(decided: Decided, title: string): string {
+  const colon = title.indexOf(': ');
+  const subject = colon >= 0 ? title.slice(colon + 2) : title;
+  const suffix = `: ${subject}`;
+  const what =
+    decided.message.endsWith(suffix) && decided.message.length > suffix.length
+      ? decided.message.slice(0, -suffix.length)
+      : decided.message;
+  return `${what} by ${decided.by}`;
 }
 
 /** The status line: short words a screen reader announces when they change. */

@@ -1,24 +1,24 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { createNotifier, SUMMARY_ID } from './notifier';
+import { createNotifier, OUTCOME_PREFIX, SUMMARY_ID } from './notifier';
 import { muteFor } from './mute';
 import { setPrefs, DEFAULT_PREFS } from './prefs';
-import { getLocal } from './storage';
-import { makeEvent, proposed } from './test-events';
+import { getLocal, setLocal } from './storage';
+import { approval, decidedEvent, makeEvent, proposed } from './test-events';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 
 async function toasts() {
   return (await fakeBrowser.notifications.getAll()) as Record<
     string,
-    { title: string; requireInteraction?: boolean }
+    { title: string; requireInteraction?: boolean; buttons?: { title: string }[] }
   >;
 }
 
 beforeEach(() => fakeBrowser.reset());
 
 function notifier(open = vi.fn(async () => 'opened')) {
-  return { n: createNotifier({ stickyToasts: true, now: () => NOW, open }), open };
+  return { n: createNotifier({ richToasts: true, now: () => NOW, open }), open };
 }
 
 describe('toasts', () => {
@@ -86,7 +86,7 @@ describe('toasts', () => {
   });
 
   it('without sticky toasts (Firefox) it still raises the toast, with no requireInteraction', async () => {
-    const n = createNotifier({ stickyToasts: false, now: () => NOW });
+    const n = createNotifier({ richToasts: false, now: () => NOW });
     await n.handle(proposed(1, 'T-1'), false);
     expect((await toasts())['ticket:T-1']).not.toHaveProperty('requireInteraction');
     expect(await fakeBrowser.action.getBadgeText({})).toBe('1');
@@ -179,6 +179,155 @@ describe('click', () => {
     await n.activate(SUMMARY_ID);
     expect(open).not.toHaveBeenCalled();
     expect(openPopup).toHaveBeenCalled();
+    expect(await toasts()).toEqual({});
+  });
+});
+
+describe('actions on toasts', () => {
+  const grant = (act: string[]) =>
+    setLocal('auth', {
+      relayUrl: 'http://r',
+      token: 't',
+      user: { name: 'ada', topics: ['**'], act },
+    });
+  const question = (seq: number, options: string[]) =>
+    approval(seq, 'Q', {
+      kind: 'agent.question_added',
+      tag: 'question:Q',
+      actions: [
+        ...options.map((o, i) => ({ id: `option-${i + 1}`, title: o, input: 'none' as const })),
+        { id: 'answer', title: 'Answer…', input: 'text' as const },
+      ],
+    });
+
+  it('a person with the grant gets a button per action; the button maps back to its action', async () => {
+    await grant(['agents/*']);
+    const { n } = notifier();
+    await n.handle(approval(1, 'A'), false);
+    expect((await toasts())['approval:A']?.buttons).toEqual([
+      { title: 'Approve' },
+      { title: 'Deny' },
+    ]);
+    expect(await n.buttonAction('approval:A', 1)).toBe('deny');
+    expect(await n.buttonAction('approval:A', 2)).toBeUndefined();
+  });
+
+  it('without the grant, the same toast has no buttons', async () => {
+    await grant(['tickets']);
+    const { n } = notifier();
+    await n.handle(approval(1, 'A'), false);
+    expect((await toasts())['approval:A']).not.toHaveProperty('buttons');
+    expect(await n.buttonAction('approval:A', 0)).toBeUndefined();
+  });
+
+  it('a question with two options offers them; with three, no buttons', async () => {
+    await grant(['**']);
+    const { n } = notifier();
+    await n.handle(question(1, ['Postgres', 'SQLite']), false);
+    expect((await toasts())['question:Q']?.buttons).toEqual([
+      { title: 'Postgres' },
+      { title: 'SQLite' },
+    ]);
+    await n.handle(question(2, ['Postgres', 'SQLite', 'MySQL']), false);
+    expect((await toasts())['question:Q']).not.toHaveProperty('buttons');
+  });
+
+  it('Firefox: never buttons, requireInteraction or silent', async () => {
+    await grant(['**']);
+    const n = createNotifier({ richToasts: false, now: () => NOW });
+    await n.handle(approval(1, 'A'), false);
+    await n.raiseAgain('approval:A');
+    await n.showOutcome('approval:A', 'Approved', 'by ada');
+    for (const toast of Object.values(await toasts())) {
+      expect(toast).not.toHaveProperty('buttons');
+      expect(toast).not.toHaveProperty('requireInteraction');
+      expect(toast).not.toHaveProperty('silent');
+    }
+  });
+});
+
+describe('decided elsewhere', () => {
+  const asked = approval(1, 'A', { ts: NOW });
+
+  it("herald.decided clears the item's toast, marks it decided (title kept), and leaves the outcome toast", async () => {
+    const { n } = notifier();
+    await n.handle(asked, false);
+    await n.showOutcome('approval:A', 'Approved: Bump zod to 4.6', 'by ada');
+    await n.handle({ ...decidedEvent(2, asked, 'bob'), ts: NOW + 1000 }, false);
+    expect(Object.keys(await toasts())).toEqual([`${OUTCOME_PREFIX}approval:A`]);
+    expect((await getLocal('recent'))[0]).toMatchObject({
+      seq: 1,
+      title: 'Approval needed: Bump zod to 4.6',
+      sticky: false,
+      decided: {
+        action: 'approve',
+        by: 'bob',
+        message: 'Approved: Bump zod to 4.6',
+        at: NOW + 1000,
+      },
+    });
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('');
+  });
+
+  it("the upstream's resolution within 10 minutes is listed, not toasted; later, or a new sticky event, toasts", async () => {
+    const { n } = notifier();
+    await n.handle(asked, false);
+    await n.handle({ ...decidedEvent(2, asked), ts: NOW }, false);
+    const resolved = makeEvent(3, {
+      tag: 'approval:A',
+      title: 'Resolved: Bump zod',
+      ts: NOW + 60_000,
+    });
+    await n.handle(resolved, false);
+    expect(await toasts()).toEqual({});
+    expect((await getLocal('recent'))[0]).toMatchObject({ seq: 3, decided: { by: 'alice' } });
+    await n.handle(makeEvent(4, { tag: 'approval:A', ts: NOW + 11 * 60_000 }), false);
+    expect(Object.keys(await toasts())).toEqual(['approval:A']);
+    await n.handle(approval(5, 'A', { ts: NOW + 11 * 60_000 }), false);
+    expect((await toasts())['approval:A']?.requireInteraction).toBe(true);
+    expect((await getLocal('recent'))[0]?.decided).toBeUndefined();
+  });
+
+  it('an answer to an older question does not clear a newer one with the same tag', async () => {
+    const { n } = notifier();
+    await n.handle(asked, false);
+    await n.handle(approval(2, 'A'), false);
+    await n.handle(decidedEvent(3, asked), false);
+    expect(Object.keys(await toasts())).toEqual(['approval:A']);
+    expect((await getLocal('recent'))[0]).toMatchObject({ seq: 2, sticky: true });
+  });
+
+  it('herald.decided passes even with every event type switched off', async () => {
+    const { n } = notifier();
+    await n.handle(asked, false);
+    await setPrefs({
+      proposedResolution: false,
+      otherStatus: false,
+      approvals: false,
+      questions: false,
+      lifecycle: false,
+      messages: false,
+      otherSources: false,
+    });
+    await n.handle(decidedEvent(2, asked), false);
+    expect(await toasts()).toEqual({});
+    expect((await getLocal('recent'))[0]?.decided?.by).toBe('alice');
+  });
+
+  it('a publisher cannot pass its own event off as a decision', async () => {
+    const { n } = notifier();
+    await n.handle(asked, false);
+    await n.handle({ ...decidedEvent(2, asked), origin: 'publisher:ci' }, false);
+    expect((await getLocal('recent'))[0]).toMatchObject({ seq: 2 });
+    expect((await getLocal('recent'))[0]?.decided).toBeUndefined();
+  });
+
+  it('clicking the outcome toast opens the item', async () => {
+    const { n, open } = notifier();
+    await n.handle(asked, false);
+    await n.showOutcome('approval:A', 'Approved', 'by ada');
+    await n.activate(`${OUTCOME_PREFIX}approval:A`);
+    expect(open).toHaveBeenCalledWith('https://agents.example/approvals/A');
     expect(await toasts()).toEqual({});
   });
 });

@@ -1,19 +1,41 @@
-import { kindFilter, type HeraldEvent } from '@herald/shared';
+import { KINDS, kindFilter, type HeraldEvent } from '@herald/shared';
+import { z } from 'zod';
 import { browser } from 'wxt/browser';
+import { actionsFor, toastButtons } from './actions';
 import { mutedNow } from './mute';
 import { openUrl } from './open-url';
 import { getPrefs, kindsFromPrefs } from './prefs';
-import { addRecent, markRead, toRecentItem, updateRecent } from './recent';
-import { getLocal } from './storage';
+import {
+  addRecent,
+  decisionApplies,
+  markDecided,
+  markRead,
+  quietAfterDecision,
+  toRecentItem,
+  updateRecent,
+} from './recent';
+import { getLocal, type RecentItem } from './storage';
 
 export const SUMMARY_ID = 'herald:summary';
+/** The toast saying how an answer went: its own id, so clearing the item's tag leaves it. */
+export const OUTCOME_PREFIX = 'outcome:';
 /** More missed notifiable events than this become one summary toast instead of a burst. */
 export const CATCH_UP_BURST = 3;
 const SEEN_LIMIT = 1000;
 
+/** What the relay's `herald.decided` carries about the answer. */
+const decidedDataSchema = z.object({
+  action: z.string(),
+  by: z.string(),
+  seq: z.number().int().positive(),
+});
+
 export interface NotifierOptions {
-  /** Chrome keeps `requireInteraction` toasts on screen; Firefox has no such option. */
-  stickyToasts?: boolean;
+  /**
+   * Chrome's toasts: `requireInteraction`, `priority`, `silent` and buttons. Firefox has none of
+   * them and rejects a toast that names them.
+   */
+  richToasts?: boolean;
   now?: () => number;
   open?: (url: string) => Promise<unknown>;
 }
@@ -25,12 +47,12 @@ export type Notifier = ReturnType<typeof createNotifier>;
  * so a newer event for the same ticket replaces its toast and a resolving event clears it.
  */
 export function createNotifier(options: NotifierOptions = {}) {
-  const stickyToasts = options.stickyToasts ?? !import.meta.env.FIREFOX;
+  const richToasts = options.richToasts ?? !import.meta.env.FIREFOX;
   const now = options.now ?? Date.now;
   const open = options.open ?? openUrl;
   const seen = new Set<number>();
-  /** Notifiable events that arrived as replay, waiting for the catch-up decision. */
-  let pending: HeraldEvent[] = [];
+  /** Notifiable items that arrived as replay, waiting for the catch-up decision. */
+  let pending: RecentItem[] = [];
 
   function remember(seq: number): boolean {
     if (seen.has(seq)) return false;
@@ -39,19 +61,24 @@ export function createNotifier(options: NotifierOptions = {}) {
     return true;
   }
 
-  async function raise(event: HeraldEvent): Promise<void> {
-    const rich = stickyToasts
+  /** The toast for an item, with a button per action the person may take from there. */
+  async function raise(item: RecentItem, again = false): Promise<void> {
+    const user = (await getLocal('auth'))?.user;
+    const buttons = richToasts ? toastButtons(actionsFor(user, item)) : [];
+    const rich = richToasts
       ? {
-          contextMessage: event.source ?? event.topic,
-          priority: event.sticky ? 2 : 0,
-          requireInteraction: event.sticky,
+          contextMessage: item.source ?? item.topic ?? '',
+          priority: item.sticky ? 2 : 0,
+          requireInteraction: item.sticky,
+          ...(again ? { silent: true } : {}),
+          ...(buttons.length ? { buttons: buttons.map((a) => ({ title: a.title })) } : {}),
         }
       : {};
-    await browser.notifications.create(event.tag, {
+    await browser.notifications.create(item.tag, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
-      title: event.title,
-      message: event.body || event.source || event.kind,
+      title: item.title,
+      message: item.body || item.source || item.kind,
       ...rich,
     });
   }
@@ -60,15 +87,44 @@ export function createNotifier(options: NotifierOptions = {}) {
     if (!remember(event.seq)) return;
     // The relay already filters, but a change of toggles applies at once to frames in flight.
     if (!kindFilter(kindsFromPrefs(await getPrefs()))(event.kind)) return;
-    await updateRecent((list) => addRecent(list, toRecentItem(event)));
+    if (event.kind === KINDS.actionDecided && !event.origin?.startsWith('publisher:')) {
+      return decided(event);
+    }
+    const item = toRecentItem(event);
+    let quiet = false;
+    await updateRecent((list) => {
+      quiet = quietAfterDecision(list, event);
+      return addRecent(list, item);
+    });
     pending = pending.filter((p) => p.tag !== event.tag);
     if (event.resolves) {
       await browser.notifications.clear(event.tag);
       return;
     }
-    if (await mutedNow(now())) return;
-    if (replay) pending.push(event);
-    else await raise(event);
+    // The upstream's own news of an outcome the person has just heard: listed, not toasted.
+    if (quiet || (await mutedNow(now()))) return;
+    if (replay) pending.push(item);
+    else await raise(item);
+  }
+
+  /**
+   * The relay's word that someone answered the item (here or in another browser): it is marked
+   * decided in the list (not replaced: its title and link stay) and its toast goes, everywhere.
+   */
+  async function decided(event: HeraldEvent): Promise<void> {
+    const data = decidedDataSchema.safeParse(event.data);
+    const seq = data.success ? data.data.seq : 0;
+    let applies = true;
+    await updateRecent((list) => {
+      const item = list.find((i) => i.tag === event.tag);
+      applies = !item || decisionApplies(item, seq);
+      if (!data.success) return list;
+      const { action, by } = data.data;
+      return markDecided(list, event.tag, seq, { action, by, message: event.title, at: event.ts });
+    });
+    if (!applies) return; // a newer question with the same tag is still waiting
+    pending = pending.filter((p) => p.tag !== event.tag);
+    await browser.notifications.clear(event.tag);
   }
 
   /** Replay is over: a few missed events are shown one by one, a burst as one summary. */
@@ -77,7 +133,7 @@ export function createNotifier(options: NotifierOptions = {}) {
     pending = [];
     if (missed.length === 0 || (await mutedNow(now()))) return;
     if (missed.length <= CATCH_UP_BURST) {
-      for (const event of missed) await raise(event);
+      for (const item of missed) await raise(item);
       return;
     }
     const newest = missed.slice(-CATCH_UP_BURST).reverse();
@@ -86,8 +142,33 @@ export function createNotifier(options: NotifierOptions = {}) {
       iconUrl: browser.runtime.getURL('/icon/128.png'),
       title: `${missed.length} updates while you were away`,
       message: newest.map((e) => e.title).join('\n'),
-      ...(stickyToasts ? { requireInteraction: missed.some((e) => e.sticky), priority: 1 } : {}),
+      ...(richToasts ? { requireInteraction: missed.some((e) => e.sticky), priority: 1 } : {}),
     });
+  }
+
+  /** A short plain toast saying how an answer went ("Approved: Bump zod to 4.6"). */
+  async function showOutcome(tag: string, title: string, message: string): Promise<void> {
+    await browser.notifications.create(`${OUTCOME_PREFIX}${tag}`, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title,
+      message,
+      ...(richToasts ? { priority: 0, requireInteraction: false } : {}),
+    });
+  }
+
+  /** A failed answer leaves the item waiting: its sticky toast is back (quietly) if it went. */
+  async function raiseAgain(tag: string): Promise<void> {
+    const item = (await getLocal('recent')).find((i) => i.tag === tag);
+    if (item && item.sticky && !item.decided) await raise(item, true);
+  }
+
+  /** The action behind a toast's button, as `raise` laid them out for the stored item. */
+  async function buttonAction(tag: string, index: number): Promise<string | undefined> {
+    const [auth, list] = await Promise.all([getLocal('auth'), getLocal('recent')]);
+    const item = list.find((i) => i.tag === tag);
+    if (!richToasts || !item) return undefined;
+    return toastButtons(actionsFor(auth?.user, item))[index]?.id;
   }
 
   /** The summary stands for many events: the popup lists them (where the browser lets us open it). */
@@ -100,12 +181,18 @@ export function createNotifier(options: NotifierOptions = {}) {
   }
 
   /** A toast or a recent item was clicked: open its page, clear its toast, mark it read. */
-  async function activate(tag: string): Promise<void> {
-    await browser.notifications.clear(tag);
-    if (tag === SUMMARY_ID) return showList();
+  async function activate(id: string): Promise<void> {
+    await browser.notifications.clear(id);
+    if (id === SUMMARY_ID) return showList();
+    const tag = id.startsWith(OUTCOME_PREFIX) ? id.slice(OUTCOME_PREFIX.length) : id;
+    if (tag !== id) await browser.notifications.clear(tag);
     const item = (await getLocal('recent')).find((i) => i.tag === tag);
     await updateRecent((list) => markRead(list, tag));
     if (item?.url) await open(item.url);
+  }
+
+  async function clear(id: string): Promise<void> {
+    await browser.notifications.clear(id);
   }
 
   async function clearAll(): Promise<void> {
@@ -120,5 +207,15 @@ export function createNotifier(options: NotifierOptions = {}) {
     seen.clear();
   }
 
-  return { handle, flushCatchUp, activate, clearAll, forgetSeen };
+  return {
+    handle,
+    flushCatchUp,
+    showOutcome,
+    raiseAgain,
+    buttonAction,
+    activate,
+    clear,
+    clearAll,
+    forgetSeen,
+  };
 }

@@ -34,6 +34,7 @@ describe('kindsFromPrefs', () => {
       const kinds = kindsFromPrefs(prefs);
       expect(kindFilterSchema.safeParse(kinds).success).toBe(true);
       const accepts = kindFilter(kinds);
+      expect(accepts(KINDS.actionDecided)).toBe(true);
       for (const [kind, toggle] of Object.entries(owner)) {
         expect(accepts(kind), `${kind} with ${JSON.stringify(prefs)}`).toBe(prefs[toggle]);
       }
@@ -46,9 +47,9 @@ describe('kindsFromPrefs', () => {
     expect(kindsFromPrefs(DEFAULT_PREFS)).toEqual(['*', '!agent.lifecycle', '!agent.message']);
   });
 
-  it('everything off sends an empty filter (hear nothing), not an omitted one (hear all)', () => {
+  it('everything off hears only herald.decided (never toasted), not an omitted filter (hear all)', () => {
     const off = Object.fromEntries(keys.map((k) => [k, false])) as Prefs;
-    expect(kindsFromPrefs(off)).toEqual([]);
+    expect(kindsFromPrefs(off)).toEqual([KINDS.actionDecided]);
   });
 
   it('unknown kinds inside a group follow the group when it is all on or all off', () => {

@@ -52,7 +52,8 @@ export const OTHER_SOURCES_LABEL = 'Other sources';
 /**
  * The kind filter (shared `kindFilter` syntax) the relay should apply for these toggles.
  * A kind in a group but not on any toggle (a future `ticket.reopened`) follows its group when the
- * whole group is on or off, and "Other sources" otherwise.
+ * whole group is on or off, and "Other sources" otherwise. The relay's `herald.decided` always
+ * passes (with "Other sources" on, `*` lets it through).
  */
 export function kindsFromPrefs(prefs: Prefs): string[] {
   const groups = TOGGLE_GROUPS.map((g) => ({
@@ -66,5 +67,9 @@ export function kindsFromPrefs(prefs: Prefs): string[] {
     );
     return ['*', ...excluded];
   }
-  return groups.flatMap((g) => (g.off.length === 0 ? [`${g.prefix}.*`] : [...g.on]));
+  // `herald.decided` raises no toast; it clears an answered item everywhere, whatever is ticked.
+  return [
+    ...groups.flatMap((g) => (g.off.length === 0 ? [`${g.prefix}.*`] : [...g.on])),
+    KINDS.actionDecided,
+  ];
 }

@@ -16,12 +16,25 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mute'), choice: z.enum(['hour', 'tomorrow', 'off']) }),
   /** Skip the rest of the backoff wait. */
   z.object({ type: z.literal('reconnect') }),
+  /** Answer the item with this tag from the popup: `value` is the typed text or the picks. */
+  z.object({
+    type: z.literal('act'),
+    tag: z.string().max(200),
+    action: z.string().max(40),
+    value: z.union([z.string().max(2000), z.array(z.string().max(200)).max(20)]).optional(),
+  }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 
 export const replySchema = z.union([
   z.object({ ok: z.literal(true) }),
-  z.object({ ok: z.literal(false), code: z.string(), retryAfter: z.number().optional() }),
+  z.object({
+    ok: z.literal(false),
+    code: z.string(),
+    retryAfter: z.number().optional(),
+    /** The failure in words, when the worker has more to say than the code (a failed answer). */
+    message: z.string().optional(),
+  }),
 ]);
 export type Reply = z.infer<typeof replySchema>;
 

@@ -3,17 +3,20 @@
  * an older version (or edited by hand) falls back to its default instead of breaking the worker.
  *
  * storage.local (this device only; the token never goes to `sync`):
- *   auth       {relayUrl, token, user:{name, topics}}  present while signed in
+ *   auth       {relayUrl, token, user:{name, topics, act}}  present while signed in; `user` is
+ *                                                     refreshed from each `welcome`
  *   relayUrl   string                                  last relay URL typed, prefills the form
  *   cursor     {since, epoch}                          last seq fully processed and its log
- *   recent     RecentItem[]                            newest first, one per tag, at most 50
+ *   recent     RecentItem[]                            newest first, one per tag, at most 50; an
+ *                                                     item answered here or elsewhere carries
+ *                                                     `decided` (what, by whom, when)
  *   connection ConnectionSnapshot                      what the popup shows ({state, retryAt?, ...})
  *   muteUntil  number                                  ms since the epoch; toasts are quiet until then
  * storage.sync (follows the person across browsers):
  *   prefs      Prefs                                   event-type toggles (see prefs.ts)
  */
 import { z } from 'zod';
-import { userSchema } from '@herald/shared';
+import { actionIdSchema, actionSchema, userSchema } from '@herald/shared';
 import { browser } from 'wxt/browser';
 
 export const authSchema = z.object({
@@ -29,8 +32,28 @@ export const cursorSchema = z.object({
 });
 export type Cursor = z.infer<typeof cursorSchema>;
 
+/**
+ * An answer to an item (ours, from its ActionResult, or anyone's, from the relay's `herald.decided`).
+ * `at` is the relay's clock (ms), compared with later events' `ts` for the quiet period.
+ */
+export const decidedSchema = z.object({
+  action: actionIdSchema,
+  by: z.string(),
+  /** The outcome in words: "Approved: Bump zod to 4.6". */
+  message: z.string(),
+  at: z.number(),
+});
+export type Decided = z.infer<typeof decidedSchema>;
+
+/**
+ * One entry of the recent list. Fields added after the first version are optional, so a list
+ * stored by an older version still parses (its items simply offer no actions): no migration.
+ */
 export const recentItemSchema = z.object({
   seq: z.number().int().positive(),
+  /** The producer's event id: an answer names it next to the seq. */
+  id: z.string().optional(),
+  topic: z.string().optional(),
   tag: z.string(),
   kind: z.string(),
   title: z.string(),
@@ -41,6 +64,9 @@ export const recentItemSchema = z.object({
   resolves: z.boolean(),
   at: z.string(),
   read: z.boolean(),
+  /** What the event declared a person may answer (the act grant decides who sees them). */
+  actions: z.array(actionSchema).optional(),
+  decided: decidedSchema.optional(),
 });
 export type RecentItem = z.infer<typeof recentItemSchema>;
 
@@ -120,6 +146,20 @@ export async function setLocal<K extends LocalKey>(key: K, value: LocalValue<K>)
 
 export async function removeLocal(...keys: LocalKey[]): Promise<void> {
   await browser.storage.local.remove(keys);
+}
+
+const queues = new Map<LocalKey, Promise<unknown>>();
+/**
+ * Runs tasks that read, change and write `key` one after another: two at once would both start
+ * from the same read and the later write would lose the earlier one's change.
+ */
+export function serialised<T>(key: LocalKey, task: () => Promise<T>): Promise<T> {
+  const next = (queues.get(key) ?? Promise.resolve()).then(task);
+  queues.set(
+    key,
+    next.catch(() => undefined),
+  );
+  return next;
 }
 
 /** Missing toggles (a newer version added one) take their default; junk falls back entirely. */

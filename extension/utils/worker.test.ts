@@ -2,18 +2,39 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { DEFAULT_PREFS, setPrefs } from './prefs';
 import { getLocal } from './storage';
-import { proposed } from './test-events';
+import { approval, proposed } from './test-events';
 import { sockets } from './test-socket';
 import { WATCHDOG_ALARM, createWorker } from './worker';
 
 const user = { name: 'ada', topics: ['**'], act: ['tickets'] };
+
+const welcome = (head: number, u: typeof user = user) =>
+  ({
+    type: 'welcome',
+    head,
+    epoch: 'e',
+    resumed: false,
+    gap: false,
+    user: u,
+    heartbeat: 20,
+  }) as const;
+
+const result = {
+  requestId: 'r',
+  action: 'approve',
+  message: 'Approved: Bump zod to 4.6',
+  by: 'ada',
+  at: '2026-11-23T10:00:00.000Z',
+};
 
 function setup() {
   const io = sockets();
   const fetchFn = vi.fn(async (url: string | URL | Request) =>
     String(url).endsWith('/v1/login')
       ? new Response(JSON.stringify({ token: 'secret-token', user }), { status: 200 })
-      : new Response(null, { status: 204 }),
+      : String(url).endsWith('/v1/actions')
+        ? new Response(JSON.stringify(result), { status: 200 })
+        : new Response(null, { status: 204 }),
   );
   const worker = createWorker({
     createSocket: io.create,
@@ -24,6 +45,20 @@ function setup() {
 }
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
+
+/** Signs in through the worker and lets the relay welcome the socket. */
+async function connected(t: ReturnType<typeof setup>, frame: ReturnType<typeof welcome>) {
+  await t.worker.handleMessage({
+    type: 'signIn',
+    relayUrl: 'http://r',
+    username: 'a',
+    password: 'b',
+  });
+  await settle();
+  t.io.last().open();
+  t.io.last().receive(frame);
+  return t;
+}
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -47,15 +82,7 @@ describe('worker', () => {
     const s = io.last();
     s.open();
     expect(s.sent[0]).toMatchObject({ type: 'hello', token: 'secret-token' });
-    s.receive({
-      type: 'welcome',
-      head: 0,
-      epoch: 'e',
-      resumed: false,
-      gap: false,
-      user,
-      heartbeat: 20,
-    });
+    s.receive(welcome(0));
     s.receive({ type: 'event', event: proposed(1, 'T-1') });
     await settle();
     expect(await fakeBrowser.notifications.getAll()).toHaveProperty('ticket:T-1');
@@ -73,15 +100,7 @@ describe('worker', () => {
     });
     await settle();
     io.last().open();
-    io.last().receive({
-      type: 'welcome',
-      head: 0,
-      epoch: 'e',
-      resumed: false,
-      gap: false,
-      user,
-      heartbeat: 20,
-    });
+    io.last().receive(welcome(0));
     fakeBrowser.storage.onChanged.addListener((changes, area) =>
       worker.onStorageChanged(changes, area),
     );
@@ -124,24 +143,7 @@ describe('worker', () => {
   });
 
   it('after a worker restart it resumes from the persisted seq', async () => {
-    const first = setup();
-    await first.worker.handleMessage({
-      type: 'signIn',
-      relayUrl: 'http://r',
-      username: 'a',
-      password: 'b',
-    });
-    await settle();
-    first.io.last().open();
-    first.io.last().receive({
-      type: 'welcome',
-      head: 4,
-      epoch: 'e',
-      resumed: false,
-      gap: false,
-      user,
-      heartbeat: 20,
-    });
+    const first = await connected(setup(), welcome(4));
     first.io.last().receive({ type: 'event', event: proposed(5, 'T-5') });
     await settle();
     first.worker.connection.stop();
@@ -150,5 +152,49 @@ describe('worker', () => {
     await settle();
     second.io.last().open();
     expect(second.io.last().sent[0]).toMatchObject({ type: 'hello', since: 5, epoch: 'e' });
+  });
+
+  describe('answers', () => {
+    async function signedIn(welcomeUser: typeof user) {
+      const t = await connected(setup(), welcome(0, welcomeUser));
+      t.io.last().receive({ type: 'event', event: approval(1, 'A') });
+      await settle();
+      return t;
+    }
+
+    it("the welcome's act grant replaces the sign-in one before the events that follow", async () => {
+      await signedIn({ ...user, act: ['agents/*'] });
+      expect((await getLocal('auth'))?.user.act).toEqual(['agents/*']);
+      const toast = (await fakeBrowser.notifications.getAll())['approval:A'] as {
+        buttons?: unknown[];
+      };
+      expect(toast.buttons).toHaveLength(2);
+    });
+
+    it('a toast button answers through the relay with the token', async () => {
+      const { worker, fetchFn } = await signedIn({ ...user, act: ['agents/*'] });
+      await worker.onNotificationButtonClicked('approval:A', 0);
+      expect(fetchFn).toHaveBeenCalledWith(
+        'http://r/v1/actions',
+        expect.objectContaining({
+          headers: expect.objectContaining({ authorization: 'Bearer secret-token' }),
+        }),
+      );
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['outcome:approval:A']);
+    });
+
+    it('the popup answers with an act message; without the grant it is refused in words', async () => {
+      const { worker } = await signedIn({ ...user, act: [] });
+      const reply = await worker.handleMessage({
+        type: 'act',
+        tag: 'approval:A',
+        action: 'approve',
+      });
+      expect(reply).toEqual({
+        ok: false,
+        code: 'action_forbidden',
+        message: "Couldn't approve: you may not answer items on this topic",
+      });
+    });
   });
 });

@@ -1,4 +1,6 @@
+import type { User } from '@herald/shared';
 import { browser } from 'wxt/browser';
+import { createActing } from './act';
 import { login, logout } from './auth';
 import { Connection, type SocketLike } from './connection';
 import { muteFor } from './mute';
@@ -6,7 +8,7 @@ import { createNotifier, type NotifierOptions } from './notifier';
 import { getPrefs, kindsFromPrefs, parsePrefs } from './prefs';
 import { markAllRead, showBadge, updateRecent } from './recent';
 import { requestSchema, type Reply } from './runtime-messages';
-import { getLocal, removeLocal, setLocal } from './storage';
+import { getLocal, removeLocal, serialised, setLocal, type Auth } from './storage';
 
 export const WATCHDOG_ALARM = 'herald:watchdog';
 
@@ -15,7 +17,13 @@ export interface WorkerOptions {
   fetchFn?: typeof fetch;
   notifier?: NotifierOptions;
   random?: () => number;
+  /** Wait before the one retry of an answer that met a network failure. */
+  answerRetryMs?: number;
 }
+
+/** Sign-in, sign-out, revocation and grant updates write `auth` one at a time. */
+const writeAuth = (auth: Auth | undefined) =>
+  serialised('auth', () => (auth ? setLocal('auth', auth) : removeLocal('auth')));
 
 /**
  * Everything the background worker does, wired together; background.ts only registers listeners
@@ -24,6 +32,11 @@ export interface WorkerOptions {
 export function createWorker(options: WorkerOptions = {}) {
   const fetchFn = options.fetchFn ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const notifier = createNotifier(options.notifier);
+  const acting = createActing({
+    notifier,
+    fetchFn,
+    ...(options.answerRetryMs !== undefined ? { retryDelayMs: options.answerRetryMs } : {}),
+  });
   const connection = new Connection({
     createSocket: options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike),
     loadAuth: () => getLocal('auth'),
@@ -33,8 +46,9 @@ export function createWorker(options: WorkerOptions = {}) {
     onEvent: (event, replay) => notifier.handle(event, replay),
     onReplayDone: () => notifier.flushCatchUp(),
     onNewEpoch: () => notifier.forgetSeen(),
-    onRevoked: () => removeLocal('auth', 'cursor'),
+    onRevoked: () => writeAuth(undefined).then(() => removeLocal('cursor')),
     onState: (snapshot) => void setLocal('connection', snapshot),
+    onUser: refreshUser,
     ...(options.random ? { random: options.random } : {}),
   });
 
@@ -49,10 +63,22 @@ export function createWorker(options: WorkerOptions = {}) {
     connection.ensure();
   }
 
+  /** The welcome's account of the person replaces the one from sign-in (a grant given or taken). */
+  function refreshUser(user: User): Promise<void> {
+    return serialised('auth', async () => {
+      const auth = await getLocal('auth');
+      if (auth && JSON.stringify(auth.user) !== JSON.stringify(user)) {
+        await setLocal('auth', { ...auth, user });
+      }
+    });
+  }
+
   async function signOut(): Promise<void> {
     const auth = await getLocal('auth');
     connection.stop('signed_out');
-    await removeLocal('auth', 'cursor', 'recent');
+    await writeAuth(undefined);
+    await removeLocal('cursor');
+    await serialised('recent', () => removeLocal('recent'));
     await notifier.clearAll();
     await showBadge([]);
     if (auth) await logout(auth.relayUrl, auth.token, fetchFn);
@@ -67,14 +93,11 @@ export function createWorker(options: WorkerOptions = {}) {
         const result = await login(request.relayUrl, request.username, request.password, fetchFn);
         if (!result.ok) return result;
         // A new session starts fresh: another user's cursor and list mean nothing to this one.
-        await removeLocal('cursor', 'recent');
+        await removeLocal('cursor');
+        await serialised('recent', () => removeLocal('recent'));
         await notifier.clearAll();
         await setLocal('relayUrl', result.relayUrl);
-        await setLocal('auth', {
-          relayUrl: result.relayUrl,
-          token: result.token,
-          user: result.user,
-        });
+        await writeAuth({ relayUrl: result.relayUrl, token: result.token, user: result.user });
         connection.restart();
         return { ok: true };
       }
@@ -93,6 +116,8 @@ export function createWorker(options: WorkerOptions = {}) {
       case 'reconnect':
         connection.online();
         return { ok: true };
+      case 'act':
+        return acting.answer(request, 'popup');
     }
   }
 
@@ -108,6 +133,7 @@ export function createWorker(options: WorkerOptions = {}) {
     onStorageChanged,
     onAlarm: (name: string) => (name === WATCHDOG_ALARM ? wake() : Promise.resolve()),
     onNotificationClicked: (id: string) => notifier.activate(id),
+    onNotificationButtonClicked: (id: string, index: number) => acting.fromToastButton(id, index),
     online: () => connection.online(),
   };
 }
