@@ -88,7 +88,7 @@ async function render(): Promise<void> {
   if (!nowSignedIn && connection.state === 'revoked' && !ui.alert.textContent) {
     showError(describeError('unauthorized'));
   }
-  renderRecent(ui.recent, recent);
+  renderRecent(ui.recent, recent, { user: auth?.user, busy: answering });
   ui.empty.hidden = recent.length > 0;
   ui.markAllRead.hidden = !recent.some((i) => !i.read);
   ui.muteState.textContent = isMuted(muteUntil, Date.now())
@@ -146,10 +146,39 @@ ui.signOut.addEventListener('click', () => {
   void ask({ type: 'signOut' }).then(render);
 });
 
+/** Tags whose answer the worker is sending: their controls wait, disabled. */
+const answering = new Set<string>();
+
+/** Answers an item through the worker; the list shows the outcome, the alert a failure. */
+async function answer(tag: string, action: string, value?: string | string[]): Promise<void> {
+  if (answering.has(tag)) return;
+  showError('');
+  answering.add(tag);
+  await render();
+  const reply = await ask({ type: 'act', tag, action, ...(value !== undefined ? { value } : {}) });
+  answering.delete(tag);
+  if (!reply.ok) showError(reply.message ?? describeError(reply.code));
+  await render();
+}
+
 ui.recent.addEventListener('click', (ev) => {
-  const li = (ev.target as HTMLElement).closest('li');
-  const tag = li?.dataset['tag'];
-  if (tag !== undefined) void ask({ type: 'open', tag });
+  const target = ev.target as HTMLElement;
+  const tag = target.closest('li')?.dataset['tag'];
+  if (tag === undefined) return;
+  const action = target.closest<HTMLElement>('button[data-action]')?.dataset['action'];
+  if (action !== undefined) void answer(tag, action);
+  else if (target.closest('button.item')) void ask({ type: 'open', tag });
+});
+
+ui.recent.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const form = ev.target as HTMLFormElement;
+  const tag = form.closest('li')?.dataset['tag'];
+  const action = form.dataset['action'];
+  if (tag === undefined || action === undefined) return;
+  const text = form.querySelector<HTMLInputElement>('input[type="text"]');
+  const picks = [...form.querySelectorAll<HTMLInputElement>('input[type="checkbox"]:checked')];
+  void answer(tag, action, text ? text.value : picks.map((p) => p.value));
 });
 
 ui.markAllRead.addEventListener('click', () => void ask({ type: 'markAllRead' }));
