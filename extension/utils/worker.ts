@@ -67,7 +67,9 @@ export function createWorker(options: WorkerOptions = {}) {
   function refreshUser(user: User): Promise<void> {
     return serialised('auth', async () => {
       const auth = await getLocal('auth');
-      if (auth && JSON.stringify(auth.user) !== JSON.stringify(user)) {
+      // Only for the person still signed in: a welcome that raced a sign-in as someone else
+      // changes nothing.
+      if (auth?.user.name === user.name && JSON.stringify(auth.user) !== JSON.stringify(user)) {
         await setLocal('auth', { ...auth, user });
       }
     });
