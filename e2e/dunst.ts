@@ -122,17 +122,27 @@ export class Toasts {
     return [...counts].filter(([, n]) => n > 1).map(([summary]) => summary);
   }
 
-  /**
-   * Whether the one toast shown about `text` is still on screen: shown, and not among those
-   * dunst has closed (its history), whether by timeout, by the person or by the browser.
-   */
-  async onScreen(text: string): Promise<boolean> {
-    const [toast, ...more] = this.about(text);
-    if (!toast || more.length) return false;
+  /** Ids of the toasts dunst has closed (its history): by timeout, the person or the browser. */
+  private async closedIds(): Promise<Set<number>> {
     const history = JSON.parse(await dunstctl(['history'])) as {
       data: { id: { data: number } }[][];
     };
-    return !(history.data[0] ?? []).some((n) => n.id.data === toast.id);
+    return new Set((history.data[0] ?? []).map((n) => n.id.data));
+  }
+
+  /** How many toasts shown about `text` are still on screen (not closed since). */
+  async stillShown(text: string): Promise<number> {
+    const closed = await this.closedIds();
+    return new Set(
+      this.about(text)
+        .map((t) => t.id)
+        .filter((id) => !closed.has(id)),
+    ).size;
+  }
+
+  /** Whether the one toast shown about `text` is still on screen. */
+  async onScreen(text: string): Promise<boolean> {
+    return this.about(text).length === 1 && (await this.stillShown(text)) === 1;
   }
 
   /** How many toasts are on screen right now. */
