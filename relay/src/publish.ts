@@ -69,6 +69,15 @@ export class Publishing {
     origin?: string,
   ): Promise<PublishResult[]> {
     const now = Date.now();
+    // `herald.*` kinds are the relay's word (a decision clears everyone's toast): nobody else's.
+    const forged =
+      origin === 'relay' ? undefined : events.find((e) => e.kind.startsWith('herald.'));
+    if (forged) {
+      throw new HttpError(
+        'invalid_event',
+        `kind ${forged.kind} is the relay's own (event ${forged.id})`,
+      );
+    }
     // Encoded (and size-checked) before anything is written: a batch is all or nothing.
     const fresh = events.map((e) => toNewEvent(e, now, sourceName, origin));
     this.inFlight++;

@@ -358,3 +358,14 @@ async function waitFor(
     if (found) return found;
   }
 }
+
+describe("the relay's own kinds", () => {
+  it('a publisher cannot publish herald.* (a forged decision would clear everyone’s toasts)', async () => {
+    const relay = await startRelay();
+    const pub = await relay.addPublisher('p', ['**']);
+    await expect(
+      relay.publish(pub, event({ kind: KINDS.actionDecided, resolves: true })),
+    ).rejects.toThrow(/400.*herald\./);
+    await relay.stop();
+  });
+});
