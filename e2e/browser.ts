@@ -71,6 +71,11 @@ export interface ExtensionBrowserOptions {
    * certificate the suite made itself. A real deployment has one the browser trusts.
    */
   ignoreCertificateErrors?: boolean;
+  /**
+   * Chromium draws its toasts itself (its message center) instead of handing them to the
+   * desktop's notification server: only for pictures of what Chromium shows, buttons included.
+   */
+  ownToasts?: boolean;
 }
 
 export class ExtensionBrowser {
@@ -105,6 +110,9 @@ export class ExtensionBrowser {
         `--load-extension=${this.extensionDir}`,
         ...FLAGS,
         ...(this.opts.ignoreCertificateErrors ? ['--ignore-certificate-errors'] : []),
+        ...(this.opts.ownToasts
+          ? ['--disable-features=NativeNotifications,SystemNotifications']
+          : []),
       ],
     });
     // Opened now, not on first use: a tab opened later would land in front of, say, the ticket

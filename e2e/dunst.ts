@@ -163,6 +163,22 @@ export class Toasts {
   }
 }
 
+/**
+ * How light a part of the virtual screen is, 0 (black, the empty desktop) to 1: whether
+ * something is drawn there yet.
+ */
+export async function screenLightness(x: number, y: number, w: number, h: number): Promise<number> {
+  const { stdout } = await run(
+    'sh',
+    [
+      '-c',
+      `import -window root -crop ${w}x${h}+${x}+${y} png:- | convert - -format '%[fx:mean]' info:`,
+    ],
+    { timeout: 10_000 },
+  );
+  return Number(stdout.trim());
+}
+
 /** A picture of the whole virtual screen, toasts included. */
 export async function screenshotScreen(file: string): Promise<void> {
   await run('import', ['-window', 'root', file], { timeout: 10_000 });

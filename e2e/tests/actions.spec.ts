@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ExtensionBrowser } from '../browser';
-import { STICKY, screenshotScreen, stickiness } from '../dunst';
-import { expect, test } from '../fixtures';
+import { STICKY, screenLightness, screenshotScreen, stickiness } from '../dunst';
+import { ALICE, expect, test } from '../fixtures';
 import { DOCS_IMG } from '../paths';
 import { approvalAdded, newTicket, ticketMove } from '../upstream-events';
 
@@ -133,4 +133,29 @@ test('17. a dashboard that says someone was quicker, or is down: told in words, 
     1,
   );
   expect(await toasts.stillShown(title), 'the sticky toast still up').toBe(1);
+});
+
+test("18. the README's picture: Chromium's own toast with Approve and Deny, and the popup's", async ({
+  relay,
+  dashboard,
+}) => {
+  // Chromium drawing its toasts itself (not handing them to dunst), as it does where the desktop
+  // has no notification server: the buttons are then visible on screen, at the bottom right.
+  const own = new ExtensionBrowser({ ownToasts: true });
+  try {
+    await own.launch();
+    const popup = await own.openPopup();
+    await popup.signIn(relay.url, ALICE.name, ALICE.password);
+    await popup.expectConnected();
+    dashboard.emit(approvalAdded('ap18', 'abc1234'));
+    const actions = popup.recentItem('abc1234').getByRole('group', { name: 'Actions' });
+    for (const name of ['Approve', 'Deny'])
+      await expect(actions.getByRole('button', { name, exact: true })).toBeVisible();
+    await expect
+      .poll(() => screenLightness(1000, 700, 240, 80), { message: 'the toast drawn' })
+      .toBeGreaterThan(0.5);
+    await screenshotScreen(join(DOCS_IMG, 'toast-actions.png'));
+  } finally {
+    await own.dispose();
+  }
 });
