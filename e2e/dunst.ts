@@ -70,12 +70,22 @@ export class Toasts {
   private async context(button: string | null, summary: string): Promise<Offer> {
     writeFileSync(join(this.actionsDir, 'choice.json'), JSON.stringify({ button, summary }));
     const before = this.offers().length;
-    await dunstctl(['context']);
-    // dunstctl returns before dunst has run the menu: wait for the menu's own record.
-    await expect
-      .poll(() => this.offers().length, { message: 'dunst asked the menu' })
-      .toBe(before + 1);
-    return this.offers()[before]!;
+    // dunst ignores a menu request while its previous menu is still closing (the picker has
+    // written its record but dunst has not yet taken its exit), and dunstctl returns before the
+    // menu runs either way: ask, and ask again if dunst never ran the picker. Nothing was offered
+    // or pressed by a request it ignored, so asking again cannot press twice.
+    for (let attempt = 1; ; attempt++) {
+      await dunstctl(['context']);
+      const asked = await expect
+        .poll(() => this.offers().length, { timeout: 3000 })
+        .toBe(before + 1)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (asked) return this.offers()[before]!;
+      if (attempt === 3) throw new Error('dunst never ran its action menu');
+    }
   }
 
   /** Presses a toast's button, as a person would; the caller awaits what it should cause. */

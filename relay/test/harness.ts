@@ -134,7 +134,7 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
         logWaiters.add(check);
       }),
     addUser: async (name, password, topics, act) => {
-      const grant = act ? ['--act', act.join(',')] : [];
+      const grant = act?.length ? ['--act', act.join(',')] : [];
       await cli(
         dataDir,
         ['user', 'add', name, '--topics', topics.join(','), ...grant, '--password-stdin'],
