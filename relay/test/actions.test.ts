@@ -305,6 +305,36 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
     lead.ws.close();
   });
 
+  it('an upstream that refuses the relay (its credential): 502, once; a request still running: 409', async () => {
+    const lead = (await subscribe(relays[0]!.url, { token: tokens.lead })).client;
+    const added = await approval(lead, `${backend}-refused`, 'Refused');
+    dash.setToken('rotated-upstream-token');
+    try {
+      expect(await act('lead', answerOf(added, 'approve'))).toMatchObject({
+        status: 502,
+        body: { error: { code: 'upstream_refused' } },
+      });
+    } finally {
+      dash.setToken('up-token');
+    }
+    // The same request id while the first is still being tried (the dashboard silent).
+    dash.setAnswerMode('hang');
+    const body = { requestId: randomUUID(), ...answerOf(added, 'approve') };
+    const attempts = dash.answerAttempts;
+    try {
+      const first = act('lead', body);
+      await expect.poll(() => dash.answerAttempts).toBeGreaterThan(attempts);
+      expect(await act('lead', body)).toMatchObject({
+        status: 409,
+        body: { error: { code: 'action_in_progress' } },
+      });
+      expect((await first).status).toBe(504);
+    } finally {
+      dash.setAnswerMode('ok');
+    }
+    lead.ws.close();
+  });
+
   it("a producer's own actions: the answer reaches its URL signed, and its words are shown", async () => {
     const lead = (await subscribe(relays[0]!.url, { token: tokens.lead })).client;
     const job = event({
