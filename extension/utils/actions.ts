@@ -1,4 +1,4 @@
-import { topicAllowed, type Action, type User } from '@herald/shared';
+import { answerFits, topicAllowed, type Action, type User } from '@herald/shared';
 import type { RecentItem } from './storage';
 
 /** Chrome shows at most two buttons on a toast. */
@@ -29,18 +29,22 @@ export function answerValue(
   action: Action,
   value: string | readonly string[] | undefined,
 ): { ok: true; value?: string | string[] } | { ok: false } {
+  const given = tidy(action, value);
+  if (!answerFits(action, given)) return { ok: false };
+  return given === undefined ? { ok: true } : { ok: true, value: given };
+}
+
+/** What the person gave, tidied: no value for a button, the text trimmed, picks in order. */
+function tidy(action: Action, value: string | readonly string[] | undefined) {
   switch (action.input) {
     case 'none':
-      return { ok: true };
-    case 'text': {
-      const text = typeof value === 'string' ? value.trim() : '';
-      return text ? { ok: true, value: text } : { ok: false };
-    }
-    case 'choices': {
-      const options = action.options ?? [];
-      const picks = Array.isArray(value) ? options.filter((o) => value.includes(o)) : [];
-      return picks.length > 0 ? { ok: true, value: picks } : { ok: false };
-    }
+      return undefined;
+    case 'text':
+      return typeof value === 'string' ? value.trim() : undefined;
+    case 'choices':
+      return Array.isArray(value)
+        ? (action.options ?? []).filter((o) => value.includes(o))
+        : undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionIdSchema, producerIdSchema } from './event';
+import { actionIdSchema, producerIdSchema, type Action } from './event';
 
 /**
  * `POST /v1/actions`: a signed-in person answers an event. `requestId` is the client's own
@@ -40,3 +40,21 @@ export const decidedDetailSchema = z.object({
   status: z.string().optional(),
   by: z.string().optional(),
 });
+
+/**
+ * Whether an answer's value is what the action takes: nothing for `none`, text that is not blank
+ * for `text`, one or more of its options for `choices`. The relay refuses anything else; the
+ * extension sends nothing else.
+ */
+export function answerFits(action: Action, value: string | readonly string[] | undefined): boolean {
+  switch (action.input) {
+    case 'none':
+      return value === undefined;
+    case 'text':
+      return typeof value === 'string' && value.trim() !== '';
+    case 'choices':
+      return (
+        Array.isArray(value) && value.length > 0 && value.every((v) => action.options?.includes(v))
+      );
+  }
+}

@@ -1,4 +1,5 @@
 import {
+  answerFits,
   eventSchema,
   KINDS,
   topicAllowed,
@@ -57,14 +58,7 @@ function checkAction(event: HeraldEvent, req: ActionRequest): Action {
   const action = event.actions?.find((a) => a.id === req.action);
   if (!action)
     throw new HttpError('invalid_action', `event ${event.id} has no action ${req.action}`);
-  const { value } = req;
-  const fits =
-    action.input === 'none'
-      ? value === undefined
-      : action.input === 'text'
-        ? typeof value === 'string' && value.trim() !== ''
-        : Array.isArray(value) && value.every((v) => action.options?.includes(v));
-  if (!fits) {
+  if (!answerFits(action, req.value)) {
     const wants = { none: 'no value', text: 'a text value', choices: 'some of its options' };
     throw new HttpError('invalid_action', `action ${action.id} takes ${wants[action.input]}`);
   }
