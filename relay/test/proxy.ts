@@ -104,9 +104,7 @@ export function selfSignedCert(dir: string): { cert: string; key: string } {
 function shortenTimeouts(text: string, patterns: RegExp[], seconds: number): string {
   for (const re of patterns) {
     if (!re.test(text)) throw new Error(`deploy config lost its ${re.source}`);
-    text = text.replace(re, (line) =>
-      line.replace(/\d+s;?$/, (m) => m.replace(/\d+/, String(seconds))),
-    );
+    text = text.replace(re, (setting) => setting.replace(/\d+/, String(seconds)));
   }
   return text;
 }

@@ -38,10 +38,6 @@ export interface FakeDashboard {
   setAnswerMode(mode: AnswerMode): void;
 }
 
-type Pending =
-  | { kind: 'approval'; event: DashboardEvent }
-  | { kind: 'question'; event: DashboardEvent };
-
 const frame = (event: object) => `data: ${JSON.stringify(event)}\n\n`;
 
 /** The agent dashboard's `GET /api/events` (SSE) and `GET /api/state`, as upstreams.md §2 describes. */
@@ -55,7 +51,7 @@ export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<Fa
 
   const desk = new AnswerDesk();
   /** What waits on a human, by id, and what became of what no longer does. */
-  const pending = new Map<string, Pending>();
+  const pending = new Map<string, DashboardEvent>();
   const decided = new Map<string, string>();
 
   /** `POST /api/approvals/<id>/approve|deny`, `POST /api/questions/<id>/answer`. */
@@ -81,7 +77,7 @@ export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<Fa
       const status = verb === 'approve' ? 'approved' : 'denied';
       sendJson(res, 200, { id, status });
       emit({
-        ...item.event,
+        ...item,
         kind: 'approval_resolved',
         status,
         resolved_at: Math.floor(Date.now() / 1000),
@@ -131,10 +127,8 @@ export async function startFakeDashboard(opts: FakeDashboardOptions): Promise<Fa
   /** Keeps what waits on a human (and what was decided) as the events say. */
   const track = (event: DashboardEvent) => {
     const id = String(event.id);
-    if (event.kind === 'approval_added')
-      pending.set(`approvals:${id}`, { kind: 'approval', event });
-    if (event.kind === 'question_added')
-      pending.set(`questions:${id}`, { kind: 'question', event });
+    if (event.kind === 'approval_added') pending.set(`approvals:${id}`, event);
+    if (event.kind === 'question_added') pending.set(`questions:${id}`, event);
     if (event.kind === 'approval_resolved' || event.kind === 'question_resolved') {
       const key = `${event.kind === 'approval_resolved' ? 'approvals' : 'questions'}:${id}`;
       pending.delete(key);

@@ -16,7 +16,7 @@ export interface TakenAnswer {
   key: string | undefined;
 }
 
-export async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
   for await (const chunk of req) text += String(chunk);
   try {
