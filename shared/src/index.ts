@@ -5,3 +5,4 @@ export * from './errors';
 export * from './kinds';
 export * from './limits';
 export * from './actions';
+export * from './person-state';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventSchema, kindFilterSchema, topicPatternSchema } from './event';
+import { stateSnapshotSchema } from './person-state';
 
 const seqSchema = z.number().int().nonnegative();
 
@@ -24,6 +25,11 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
     epoch: z.string().max(100).optional(),
     /** Kind filter (see kindFilterSchema); omitted means every kind. */
     kinds: kindFilterSchema.optional(),
+    /**
+     * Asks for the person's state (see person-state.ts): the changes after this rev (0: all of
+     * it) come in one `state` frame right after `welcome`, before any event, then live.
+     */
+    stateSince: seqSchema.optional(),
   }),
   z.object({ type: z.literal('subscribe'), kinds: kindFilterSchema.nullable() }),
   /** App-level keep-alive: browsers can't send ws pings, and MV3 workers need traffic to live. */
@@ -55,6 +61,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     heartbeat: z.number().int().positive(),
   }),
   z.object({ type: z.literal('event'), event: eventSchema }),
+  /**
+   * The person's state (only to a `hello` that asked with `stateSince`): the first one answers
+   * the hello, before the replay; later ones carry each change as it is made, on any browser.
+   */
+  stateSnapshotSchema.extend({ type: z.literal('state') }),
   /**
    * The replay is over (it may have been empty): what follows is live. `seq` is the newest seq
    * the relay has considered for this reader, delivered or filtered out.

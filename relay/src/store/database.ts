@@ -42,6 +42,21 @@ CREATE TABLE IF NOT EXISTS actions (
   at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS actions_at ON actions (at);
+CREATE TABLE IF NOT EXISTS person_state (
+  user TEXT NOT NULL,
+  key TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  seq INTEGER,
+  at INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (user, key)
+);
+CREATE INDEX IF NOT EXISTS person_state_rev ON person_state (user, rev);
+CREATE TABLE IF NOT EXISTS person_heads (
+  user TEXT PRIMARY KEY,
+  rev INTEGER NOT NULL,
+  trimmed INTEGER NOT NULL DEFAULT 0
+);
 `;
 
 /** Columns added after the first release: a file from before gets them with their defaults. */
