@@ -42,6 +42,12 @@ export const relayConfigSchema = z.object({
   /** Token bucket per person for `POST /v1/actions` (each one calls an upstream). */
   actionRatePerSecond: int(1, 1e6).default(2),
   actionBurst: int(1, 1e6).default(10),
+  /**
+   * Token bucket per person for `POST /v1/me/state` (read marks, snoozes, settings): a browser
+   * batches them, so a person clicking through a list stays far below it.
+   */
+  stateRatePerSecond: int(1, 1e6).default(5),
+  stateBurst: int(1, 1e6).default(30),
   /** How long one call to an upstream may take; an answer is tried three times. */
   actionTimeoutMs: int(100, 60_000).default(3000),
   trustProxy: z.boolean().default(false),
@@ -95,6 +101,8 @@ const envSchema = z.object({
   HERALD_ACTION_RATE: z.string().optional(),
   HERALD_ACTION_BURST: z.string().optional(),
   HERALD_ACTION_TIMEOUT_MS: z.string().optional(),
+  HERALD_STATE_RATE: z.string().optional(),
+  HERALD_STATE_BURST: z.string().optional(),
   HERALD_TRUST_PROXY: bool.optional(),
   HERALD_LOG_LEVEL: z.string().optional(),
   HERALD_CONFIG: z.string().optional(),
@@ -123,6 +131,8 @@ const envToField: Record<keyof z.infer<typeof envSchema>, keyof RelayConfig> = {
   HERALD_ACTION_RATE: 'actionRatePerSecond',
   HERALD_ACTION_BURST: 'actionBurst',
   HERALD_ACTION_TIMEOUT_MS: 'actionTimeoutMs',
+  HERALD_STATE_RATE: 'stateRatePerSecond',
+  HERALD_STATE_BURST: 'stateBurst',
   HERALD_TRUST_PROXY: 'trustProxy',
   HERALD_LOG_LEVEL: 'logLevel',
   HERALD_CONFIG: 'configFile',

@@ -5,6 +5,8 @@ import type { StoreHealth } from './health';
 import type { TokenBuckets } from './limiter';
 import type { SignInLimits } from './sign-in-limits';
 import type { Metrics } from './metrics';
+import type { PersonStateReaders } from './person-state-readers';
+import type { PersonStateStore } from './store/person-state';
 import type { Publishing } from './publish';
 import type { AccountStore } from './store/accounts';
 import type { EventLog } from './store/log';
@@ -22,6 +24,11 @@ export interface RelayContext {
   connectBuckets: TokenBuckets;
   /** `GET /v1/events` per reader token: history scans are the costliest reads. */
   historyBuckets: TokenBuckets;
+  /** Each person's read marks, snoozes and settings, and the sockets following them. */
+  personState: PersonStateStore;
+  personStates: PersonStateReaders;
+  /** `/v1/me/state` per person. */
+  stateBuckets: TokenBuckets;
   health: StoreHealth;
   originAllowed: (origin: string) => boolean;
   nextConnectionId: () => number;

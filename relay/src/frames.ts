@@ -1,3 +1,4 @@
+import type { ServerMessage, StateSnapshot } from '@herald/shared';
 import * as wsModule from 'ws';
 import type { StoredEvent } from './store/log';
 
@@ -65,4 +66,10 @@ export function caughtUpBytes(transport: Transport, seq: number): Buffer {
         `event: caught_up\ndata: ${JSON.stringify({ event: 'caught_up', seq })}\n\n`,
       );
   }
+}
+
+/** A person's state (a snapshot or one change), for the one socket it belongs to. */
+export function stateFrame(snapshot: StateSnapshot): Buffer {
+  const frame: ServerMessage = { type: 'state', ...snapshot };
+  return textFrame(JSON.stringify(frame));
 }

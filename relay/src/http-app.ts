@@ -6,6 +6,7 @@ import { HttpError } from './errors';
 import { actionRoutes } from './routes/actions';
 import { describeStoreFailure, isStoreFailure } from './store/failure';
 import { eventRoutes } from './routes/events';
+import { personStateRoutes } from './routes/person-state';
 import { sessionRoutes } from './routes/session';
 import { streamRoutes } from './routes/stream';
 
@@ -118,6 +119,7 @@ export function createApp(ctx: RelayContext, connectors: Connector[], answering:
   app.use(eventRoutes(ctx));
   app.use(streamRoutes(ctx));
   app.use(actionRoutes(ctx, answering));
+  app.use(personStateRoutes(ctx));
   for (const c of connectors)
     if (c.router) app.use(`/v1/hooks/${encodeURIComponent(c.name)}`, c.router);
 

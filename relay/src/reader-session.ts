@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { User } from '@herald/shared';
 import type { RelayContext } from './context';
 import type { Transport } from './frames';
+import type { StateReader } from './person-state-readers';
 import { resumePoint, type ResumePoint } from './resume';
 import type { LogPosition } from './store/log';
 import { Subscriber, type Sink } from './subscriber';
@@ -27,6 +28,8 @@ export interface Opening {
   since?: number;
   epoch?: string;
   kinds?: string[];
+  /** Also follow the person's state from this rev (WebSocket `hello.stateSince`). */
+  stateSince?: number;
 }
 
 /** What the transport tells the reader before the replay: `welcome` or the `connected` line. */
@@ -46,6 +49,7 @@ export type StartOutcome = 'ok' | 'unauthorized' | 'forbidden' | 'gone';
 export class ReaderSession {
   readonly id: number;
   sub?: Subscriber;
+  private state?: StateReader;
   private readonly opened = Date.now();
   private user?: string;
   private ended = false;
@@ -86,6 +90,16 @@ export class ReaderSession {
       user: { name: principal.name, topics: principal.topics, act: principal.act },
     });
     if (!sink) return 'gone';
+    if (opening.stateSince !== undefined) {
+      // Before the replay: a browser must know what was read before it sees what was missed.
+      this.state = await ctx.personStates.attach(principal.name, opening.stateSince, (frame) =>
+        sink.write([frame]),
+      );
+      if (this.ended) {
+        ctx.personStates.detach(this.state);
+        return 'gone';
+      }
+    }
     const reader = { ...principal, address: this.address };
     this.sub = new Subscriber(reader, sink, point.after, opening.kinds);
     ctx.logger.info(
@@ -108,6 +122,7 @@ export class ReaderSession {
     if (this.ended) return;
     this.ended = true;
     if (this.sub) this.ctx.fanout.detach(this.sub);
+    if (this.state) this.ctx.personStates.detach(this.state);
     this.ctx.metrics.connections.dec({ transport: this.transport });
     this.ctx.logger.info(
       {

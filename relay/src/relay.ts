@@ -20,6 +20,7 @@ import { Publishing } from './publish';
 import { Answering } from './actions/answering';
 import { DEFAULT_CALL } from './actions/upstream-call';
 import { openStores } from './store/open';
+import { PersonStateReaders } from './person-state-readers';
 import { attachWebSockets } from './ws-server';
 
 export interface Relay {
@@ -98,6 +99,15 @@ export async function createRelay(
       logger.warn({ ...position, closed }, 'the change feed was reset: readers resume');
     },
   });
+  const personStates = new PersonStateReaders(stores.personState);
+  // The same seam for person state: changes reach sockets only through the store's feed.
+  const stopPersonFeed = await stores.personState.subscribe((user, entries) => {
+    try {
+      personStates.changed(user, entries);
+    } catch (err) {
+      logger.error({ err }, 'person state fan-out failed');
+    }
+  });
   let stopping = false;
   let connectionIds = 0;
   const ctx: RelayContext = {
@@ -115,6 +125,9 @@ export async function createRelay(
     }),
     connectBuckets: new TokenBuckets(config.connectRatePerSecond, config.connectBurst),
     historyBuckets: new TokenBuckets(config.historyRatePerSecond, config.historyBurst),
+    personState: stores.personState,
+    personStates,
+    stateBuckets: new TokenBuckets(config.stateRatePerSecond, config.stateBurst),
     health,
     originAllowed: originMatcher(config.allowedOrigins),
     nextConnectionId: () => ++connectionIds,
@@ -190,6 +203,7 @@ export async function createRelay(
     setInterval(() => {
       ctx.signIn.sweep();
       ctx.connectBuckets.sweep();
+      ctx.stateBuckets.sweep();
     }, 60_000),
   ];
   for (const t of timers) t.unref();
@@ -245,6 +259,7 @@ export async function createRelay(
         server.closeAllConnections();
         await serverClosed;
         stopFeed();
+        stopPersonFeed();
         await log.close();
         closeStore();
         logger.info('stopped');

@@ -1,6 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE, clientMessageSchema, LIMITS, type ServerMessage } from '@herald/shared';
+import {
+  CLOSE,
+  clientMessageSchema,
+  LIMITS,
+  type ClientMessage,
+  type ServerMessage,
+} from '@herald/shared';
 import WebSocket, { type RawData, WebSocketServer } from 'ws';
 import type { RelayContext } from './context';
 import { refuseUpgrade, requestPath } from './http-refuse';
@@ -122,7 +128,7 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
       clearTimeout(conn.helloTimer);
       // Idle connections are the common case at scale: keep nothing per socket we don't need.
       conn.helloTimer = undefined;
-      hello(conn, msg.token, msg.since, msg.epoch, msg.kinds).catch((err) => failed(err, conn));
+      hello(conn, msg).catch((err) => failed(err, conn));
       return;
     }
     // Nothing is answered before hello: an unauthenticated socket gets no service at all.
@@ -134,14 +140,9 @@ export function attachWebSockets(server: Server, ctx: RelayContext) {
     send(conn, { type: 'subscribed', kinds: msg.kinds });
   }
 
-  async function hello(
-    conn: Conn,
-    token: string,
-    since?: number,
-    epoch?: string,
-    kinds?: string[],
-  ) {
-    const outcome = await conn.session!.start({ token, since, epoch, kinds }, (g) => {
+  async function hello(conn: Conn, msg: Extract<ClientMessage, { type: 'hello' }>) {
+    const { token, since, epoch, kinds, stateSince } = msg;
+    const outcome = await conn.session!.start({ token, since, epoch, kinds, stateSince }, (g) => {
       if (conn.ws.readyState !== WebSocket.OPEN) return undefined;
       send(conn, {
         type: 'welcome',

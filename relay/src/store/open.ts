@@ -12,12 +12,15 @@ import { RedisActionClaims, SqliteActionClaims, type ActionClaims } from './acti
 import { lockDataDir } from './data-dir-lock';
 import { openDatabase } from './database';
 import type { EventLog } from './log';
+import type { PersonStateStore } from './person-state';
 import { RedisAccounts } from './redis-accounts';
 import { connectRedis } from './redis-client';
 import { RedisLog } from './redis-log';
+import { RedisPersonState } from './redis-person-state';
 import { redisSettingsWarnings } from './redis-settings';
 import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteLog } from './sqlite-log';
+import { SqlitePersonState } from './sqlite-person-state';
 
 /** The relay's stores, from one backend: SQLite in the data dir, or Redis shared by relays. */
 export interface Stores {
@@ -30,6 +33,8 @@ export interface Stores {
   dataDir?: string;
   /** Answers by request id, where every relay sharing this store sees them. */
   actionClaims: ActionClaims;
+  /** Each person's read marks, snoozes and settings, fed to every relay sharing this store. */
+  personState: PersonStateStore;
   /** Sign-in failure counts where every relay sharing this store sees them. */
   signInLimits(options: LimitOptions): SignInLimits;
   close(): Promise<void>;
@@ -57,11 +62,18 @@ export async function openStores(config: RelayConfig, logger: Logger): Promise<S
       onError: (err: Error) => logger.warn({ err: err.message }, 'redis connection error'),
     };
     const log = await RedisLog.open({ ...redis, ...retention });
-    const rest = Promise.all([RedisAccounts.open(redis), connectRedis(redis)]);
-    const [accounts, limits] = await rest.catch(async (err: unknown) => {
+    const rest = Promise.all([RedisAccounts.open(redis), connectRedis(redis), connectRedis(redis)]);
+    const [accounts, limits, personTailer] = await rest.catch(async (err: unknown) => {
       await log.close();
       throw err;
     });
+    const personState = new RedisPersonState(
+      limits,
+      personTailer,
+      config.redisPrefix,
+      undefined,
+      redis.onError,
+    );
     for (const warning of await redisSettingsWarnings(config.redisUrl)) logger.warn(warning);
     return {
       backend: 'redis',
@@ -69,9 +81,11 @@ export async function openStores(config: RelayConfig, logger: Logger): Promise<S
       accounts,
       probe: async () => void (await log.position()),
       actionClaims: new RedisActionClaims(limits, config.redisPrefix),
+      personState,
       signInLimits: (options) => redisSignInLimits(limits, config.redisPrefix, options),
       close: async () => {
         await log.close();
+        await personState.close();
         await accounts.close();
         await limits.close();
       },
@@ -96,6 +110,7 @@ export async function openStores(config: RelayConfig, logger: Logger): Promise<S
     log,
     accounts: new SqliteAccounts(db),
     actionClaims: new SqliteActionClaims(db),
+    personState: new SqlitePersonState(db),
     probe: async () => void probe.run(String(Date.now())),
     dataDir: config.dataDir,
     signInLimits: memorySignInLimits,

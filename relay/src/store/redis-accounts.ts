@@ -1,3 +1,4 @@
+import { personStateKeys } from './redis-person-state';
 import { z } from 'zod';
 import { hashPassword, hashToken, newToken, sameDigest, verifyPassword } from '../secrets';
 import {
@@ -87,12 +88,14 @@ export class RedisAccounts implements AccountStore {
   private subscriber?: Redis;
   private readonly listeners: RevokedListener[] = [];
   private readonly k: string;
+  private readonly prefix: string;
 
   private constructor(
     private readonly redis: Redis,
     private readonly options: RedisAccountsOptions,
   ) {
-    this.k = `{${options.prefix ?? 'herald'}}:`;
+    this.prefix = options.prefix ?? 'herald';
+    this.k = `{${this.prefix}}:`;
   }
 
   static async open(options: RedisAccountsOptions): Promise<RedisAccounts> {
@@ -196,6 +199,8 @@ export class RedisAccounts implements AccountStore {
       [name, `${this.k}token:`],
     );
     if (found === 0) throw new AccountMissingError(`no ${kind} named ${name}`);
+    // Their read marks and settings must not greet a new account given the same name.
+    if (kind === 'user') await this.redis.run(['DEL', ...personStateKeys(this.prefix, name)]);
     await this.announce(hashes.map(String), 'user removed');
   }
 

@@ -82,6 +82,12 @@ const TAIL_BLOCK_MS = 1000;
 
 type Entry = [id: string, fields: string[]];
 
+/** A person's keys (head, vals, seqs, revs): also deleted with their account. */
+export function personStateKeys(prefix: string, user: string): string[] {
+  const base = `{${prefix}}:person:${user}`;
+  return [`${base}:head`, `${base}:vals`, `${base}:seqs`, `${base}:revs`];
+}
+
 /**
  * Person state in Redis, shared by every relay pointed at it. Each put also appends the
  * changed entries to one stream that every relay tails (a blocking XREAD from a concrete id,
@@ -101,8 +107,7 @@ export class RedisPersonState implements PersonStateStore {
   ) {}
 
   private keys(user: string) {
-    const base = `{${this.prefix}}:person:${user}`;
-    return [`${base}:head`, `${base}:vals`, `${base}:seqs`, `${base}:revs`];
+    return personStateKeys(this.prefix, user);
   }
 
   private get feedKey() {

@@ -1,3 +1,4 @@
+import { forgetPerson } from './sqlite-person-state';
 import type { Statement } from 'better-sqlite3';
 import { hashPassword, hashToken, newToken, sameDigest, verifyPassword } from '../secrets';
 import {
@@ -82,6 +83,8 @@ export class SqliteAccounts implements AccountStore {
       ).map((r) => r.hash);
       this.db.prepare(`DELETE FROM tokens WHERE kind = 'session' AND name = ?`).run(name);
       const removed = this.db.prepare('DELETE FROM users WHERE name = ?').run(name).changes;
+      // Their read marks and settings must not greet a new account given the same name.
+      forgetPerson(this.db, name);
       return { removed, hashes };
     })();
     if (removed === 0) throw new AccountMissingError(`no user named ${name}`);

@@ -23,6 +23,12 @@ const toEntry = (r: Row): StateEntry => ({
   value: JSON.parse(r.value) as unknown,
 });
 
+/** Deletes a person's state; inside the caller's transaction (also the account's removal). */
+export function forgetPerson(db: Db, user: string): void {
+  db.prepare('DELETE FROM person_state WHERE user = ?').run(user);
+  db.prepare('DELETE FROM person_heads WHERE user = ?').run(user);
+}
+
 /**
  * Person state in the relay's SQLite file. One relay owns the file, so the feed is this
  * process's own: listeners are called once the transaction has committed.
@@ -117,10 +123,7 @@ export class SqlitePersonState implements PersonStateStore {
   }
 
   async forget(user: string): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM person_state WHERE user = ?').run(user);
-      this.db.prepare('DELETE FROM person_heads WHERE user = ?').run(user);
-    })();
+    this.db.transaction(() => forgetPerson(this.db, user))();
   }
 
   async close(): Promise<void> {
