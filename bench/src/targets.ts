@@ -1,14 +1,23 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PublishEvent } from '@herald/shared';
+import { answers, freePort, spawnDaemon, stopChild } from './daemon';
 import type { ClientProtocol } from './ipc';
 import { postJson } from './publisher';
 
-export type TargetName = 'herald' | 'herald-redis' | 'naive-ws' | 'socket.io' | 'floor';
-export type PeerName = Exclude<TargetName, 'herald' | 'herald-redis'>;
+export type TargetName =
+  | 'herald'
+  | 'herald-redis'
+  | 'naive-ws'
+  | 'socket.io'
+  | 'floor'
+  | 'mosquitto'
+  | 'nats';
+/** The peers written for the bench in Node (servers/), fed by HTTP POST like Herald. */
+export type PeerName = 'naive-ws' | 'socket.io' | 'floor';
 
 /** A server under test, running as its own process. */
 export interface Target {
@@ -21,6 +30,15 @@ export interface Target {
   userToken?: string;
   /** A process the server relies on, whose CPU counts too (herald-redis: its redis-server). */
   auxPid?: number;
+  /** How events reach it when not by HTTP POST to `publishUrl` (the brokers' own protocols). */
+  publish?: (events: PublishEvent[]) => Promise<void>;
+  /** The server's own version, when it is not this repository's code (the brokers). */
+  version?: string;
+  /**
+   * Its socket writes are `sendto`/`sendmsg`, which /proc/<pid>/io's `syscw` does not count
+   * (Mosquitto's WebSocket listener): no deliveries-per-write figure then.
+   */
+  writesUncounted?: boolean;
   stop(): Promise<void>;
   /** `kill -9`: no shutdown at all (the failover storm). */
   crash(): void;
@@ -32,18 +50,6 @@ const PEERS: Record<PeerName, string> = {
   'socket.io': 'socketio.ts',
   floor: 'floor.ts',
 };
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 export async function startPeer(name: PeerName, sioOfficial: boolean): Promise<Target> {
   const child = fork(new URL(`./servers/${PEERS[name]}`, import.meta.url), [], {
@@ -75,32 +81,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv, input?: string): string {
   return r.stdout;
 }
 
-/** A port nobody listens on right now (the kernel's pick, released at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once something on 127.0.0.1:`port` answers a RESP PING with +PONG. */
-function pong(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect(port, '127.0.0.1');
-    const done = (ok: boolean) => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(500, () => done(false));
-    sock.once('error', () => done(false));
-    sock.once('data', (d: Buffer) => done(d.toString().startsWith('+PONG')));
-    sock.write('PING\r\n');
-  });
-}
+/** Whether a Redis on 127.0.0.1:`port` answers a RESP PING with +PONG. */
+const pong = (port: number) =>
+  answers(port, { send: 'PING\r\n', fits: (reply) => reply.startsWith('+PONG') });
 
 /** A redis-server of the bench's own: never the shared one on 6379. */
 export interface RedisServer {
@@ -113,7 +96,7 @@ export interface RedisServer {
 export async function startRedis(): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-redis-'));
   const port = await freePort();
-  const child = spawn(
+  const child = await spawnDaemon(
     process.env.HERALD_BENCH_REDIS ?? '/usr/bin/redis-server',
     // Both settings the relay checks at start-up: no persistence, and never evict.
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'].concat([
@@ -122,17 +105,8 @@ export async function startRedis(): Promise<RedisServer> {
       '--maxmemory-policy',
       'noeviction',
     ]),
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    () => pong(port),
   );
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))),
-  );
-  exited.catch(() => undefined);
-  const deadline = Date.now() + 10_000;
-  while (!(await Promise.race([pong(port), exited]))) {
-    if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not answer in 10 s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
   return {
     url: `redis://127.0.0.1:${port}`,
     pid: child.pid ?? 0,

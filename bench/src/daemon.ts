@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A port nobody listens on right now (the kernel's pick, released at once). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Whether something on 127.0.0.1:`port` accepts a connection and, given `ask`, answers it as
+ * `fits` expects (500 ms at most): a readiness probe.
+ */
+export function answers(
+  port: number,
+  ask?: { send: string; fits: (reply: string) => boolean },
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(500, () => done(false));
+    sock.once('error', () => done(false));
+    if (!ask) sock.once('connect', () => done(true));
+    else {
+      sock.once('data', (d: Buffer) => done(ask.fits(d.toString())));
+      sock.write(ask.send);
+    }
+  });
+}
+
+/**
+ * Starts a server binary of the bench's own (never a shared instance) and resolves once `ready()`
+ * says so, polled every 50 ms for up to 10 s; rejects if it exits first. Its stderr is the
+ * bench's, its stdout ignored.
+ */
+export async function spawnDaemon(
+  bin: string,
+  args: string[],
+  ready: () => Promise<boolean>,
+): Promise<ChildProcess> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const name = bin.split('/').pop();
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+  exited.catch(() => undefined);
+  const deadline = Date.now() + 10_000;
+  while (!(await Promise.race([ready(), exited]))) {
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`${name} was not ready in 10 s`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return child;
+}
