@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { io as sioConnect, type Socket as SioSocket } from 'socket.io-client';
+import { brokerSession, isBroker, subprotocols } from './broker-client';
 import { nowMicros, type ClientSetup } from './ipc';
 
 const SEQ_KEY = Buffer.from('"seq":');
@@ -143,8 +144,20 @@ export class Conn {
         return;
       }
       const wsUrl = protocol === 'sio' ? `${url}/socket.io/?EIO=4&transport=websocket` : url;
-      const ws = new WebSocket(wsUrl, { localAddress, perMessageDeflate: false });
+      const ws = new WebSocket(wsUrl, subprotocols(protocol), {
+        localAddress,
+        perMessageDeflate: false,
+      });
       this.ws = ws;
+      // Mosquitto and NATS: the bench's own minimal MQTT / NATS client over this WebSocket.
+      const broker = isBroker(protocol)
+        ? brokerSession(protocol, {
+            send: (data) => ws.send(data),
+            ready,
+            fail: reject,
+            event: (payload, size) => this.onEvent(intAfter(payload, SEQ_KEY), payload, 0, size),
+          })
+        : undefined;
       ws.on('error', (err) => {
         if (!this.connected) reject(err);
       });
@@ -154,7 +167,8 @@ export class Conn {
         else this.closed(code);
       });
       ws.on('open', () => {
-        if (protocol === 'ws') ready();
+        if (broker) broker.opened();
+        else if (protocol === 'ws') ready();
         else if (protocol === 'herald') {
           const epoch = since === undefined ? undefined : this.epoch;
           ws.send(JSON.stringify({ type: 'hello', token: this.setup.token, since, epoch }));
@@ -162,6 +176,7 @@ export class Conn {
       });
       ws.on('message', (data: Buffer) => {
         if (this.ws !== ws) return;
+        if (broker) return broker.message(data);
         if (protocol === 'sio') {
           // engine.io v4 text packets: 0 open, 2 ping, 4 message; socket.io 0 connect, 2 event.
           if (data[0] === 0x34 && data[1] === 0x32)

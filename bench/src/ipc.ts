@@ -1,7 +1,10 @@
 /** Messages between the orchestrator (run.ts) and a client process (clients.ts), over fork IPC. */
 
-/** How the clients speak to a server: Herald's hello protocol, bare ws, or socket.io. */
-export type ClientProtocol = 'herald' | 'ws' | 'sio' | 'sio-official';
+/**
+ * How the clients speak to a server: Herald's hello protocol, bare ws, socket.io, or a broker's
+ * protocol over WebSocket (MQTT 3.1.1 for Mosquitto, NATS's for NATS).
+ */
+export type ClientProtocol = 'herald' | 'ws' | 'sio' | 'sio-official' | 'mqtt' | 'nats';
 
 export interface ClientSetup {
   protocol: ClientProtocol;

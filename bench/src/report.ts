@@ -1,9 +1,12 @@
+import { bottleneck } from './bottleneck';
 import type { TargetName } from './targets';
 
 /** What one server measured at one client count (any part may be missing if it failed). */
 export interface SizeResult {
   /** 1-minute load average when this server's run began: the machine is shared. */
   loadavgAtStart?: number;
+  /** The broker's version (mosquitto, nats); absent for this repository's servers. */
+  serverVersion?: string;
   idle?: { connected: number; rssPerConnKB: number; connectSec: number };
   throughput?: {
     deliveriesPerSec: number;
@@ -41,25 +44,24 @@ export interface SizeResult {
 
 export type Results = Partial<Record<TargetName, Record<string, SizeResult>>>;
 
-const PEERS: TargetName[] = ['naive-ws', 'socket.io', 'floor'];
+const PEERS: TargetName[] = ['naive-ws', 'socket.io', 'floor', 'mosquitto', 'nats'];
 const ALL: TargetName[] = ['herald', 'herald-redis', ...PEERS];
 
-/** Above this share of a core the client process, not the server, may be what limits throughput. */
-export const CLIENT_SATURATED = 0.9;
-
-function fmt(n: number | undefined): string {
+function fmt(n: number | string | undefined): string {
+  if (typeof n === 'string') return n;
   if (n === undefined || Number.isNaN(n)) return '—';
   if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
   return String(n);
 }
 
-function ratio(h: number | undefined, p: number | undefined): string {
-  if (h === undefined || p === undefined || !p || Number.isNaN(h) || Number.isNaN(p)) return '—';
+function ratio(h: number | string | undefined, p: number | string | undefined): string {
+  if (typeof h !== 'number' || typeof p !== 'number' || !p || Number.isNaN(h) || Number.isNaN(p))
+    return '—';
   const r = h / p;
   return `${r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(1) : r.toFixed(2)}×`;
 }
 
-type Pick = (r: SizeResult) => number | undefined;
+type Pick = (r: SizeResult) => number | string | undefined;
 
 /** The relay's CPU plus its Redis's, per delivery (for herald-redis; the relay's alone else). */
 const totalCpu = (r: SizeResult) =>
@@ -98,6 +100,7 @@ export function table(results: Results, sizes: number[]): string {
       at(`server CPU cores @${k} (saturation)`, (r) => r.throughput?.serverCpuCores),
       at(`deliveries per server write syscall @${k}`, (r) => r.throughput?.deliveriesPerWrite),
       at(`client CPU cores @${k} (saturation)`, (r) => r.throughput?.clientCpuCores),
+      at(`bottleneck @${k} (saturation)`, (r) => r.throughput && bottleneck(r.throughput)),
       at(`server waiting for a CPU @${k} (saturation)`, (r) => r.throughput?.serverRunqueueWait),
       at(`latency p50 ms @${k}`, (r) => r.latency?.p50Ms),
       at(`latency p99 ms @${k}`, (r) => r.latency?.p99Ms),

@@ -2,18 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import { brokerNotes } from './broker-notes';
+import { BROKERS, brokerInstalled, isBrokerTarget, startBroker } from './brokers';
 import { ClientPool } from './client-pool';
 import { failover } from './failover';
 import { connectIdle, latency, publishThroughput, throughput, type Session } from './scenarios';
 import { storm } from './storm';
-import {
-  CLIENT_SATURATED,
-  failoverTable,
-  stormTable,
-  table,
-  type Results,
-  type SizeResult,
-} from './report';
+import { CLIENT_SATURATED } from './bottleneck';
+import { failoverTable, stormTable, table, type Results, type SizeResult } from './report';
 import { startHerald, startPeer, startRedis, type Target, type TargetName } from './targets';
 import { checkTargets } from './targets-check';
 
@@ -65,9 +61,16 @@ const STORM_RATE = 10;
 // Full: half of the largest count drops (5k of 10k); quick: all of them.
 const largest = Math.max(...sizes);
 const stormAt = { clients: largest, drop: full ? Math.floor(largest / 2) : largest };
+// The brokers run by default when installed (mosquitto, nats-server; apt packages of those names).
 const targets = (opt('only')
   ?.split(',')
-  .filter((t) => t !== 'none') ?? ['herald', 'naive-ws', 'socket.io', 'floor']) as TargetName[];
+  .filter((t) => t !== 'none') ?? [
+  'herald',
+  'naive-ws',
+  'socket.io',
+  'floor',
+  ...BROKERS.filter(brokerInstalled),
+]) as TargetName[];
 const clientProcs = Number(opt('client-procs') ?? 1);
 const skip = new Set(opt('skip')?.split(',') ?? []);
 const failoverAt = opt('failover')
@@ -96,6 +99,7 @@ function relayNodeArgs(name: string): string[] {
 }
 
 async function start(name: TargetName): Promise<Target> {
+  if (isBrokerTarget(name)) return startBroker(name);
   if (name === 'herald') return (await startHerald(HERALD_ENV, relayNodeArgs(name)))[0]!;
   if (name !== 'herald-redis') return startPeer(name, opt('sio-official') === 'true');
   // Its own redis-server, stopped with it.
@@ -122,7 +126,10 @@ async function runOne(
   const target = await start(name);
   const pool = await ClientPool.for(target, clients, clientProcs);
   const s: Session = { target, pool, clients };
-  const out: SizeResult & { storm?: unknown } = { loadavgAtStart: loadavg()[0] };
+  const out: SizeResult & { storm?: unknown } = {
+    loadavgAtStart: loadavg()[0],
+    serverVersion: target.version,
+  };
   try {
     out.idle = await connectIdle(s, profile.settleMs);
     log(`  ${name} @${clients}: idle ${JSON.stringify(out.idle)}`);
@@ -244,6 +251,7 @@ if (failoverAt) {
 const stormResult = storms.herald;
 const summary = [
   table(results, sizes),
+  brokerNotes(results),
   stormTable(storms),
   failoverResult ? failoverTable(failoverResult) : '',
 ]

@@ -1,3 +1,4 @@
+import type { PublishEvent } from '@herald/shared';
 import type { ClientPool } from './client-pool';
 import type { ClientStats } from './ipc';
 import { makeEvents } from './payload';
@@ -24,6 +25,10 @@ function clientCpu(a: ClientStats[], b: ClientStats[]): number {
 
 /** CPU time (µs) of the server's helper process (its redis-server), 0 when it has none. */
 const auxCpu = (t: Target): number => (t.auxPid ? cpuMicros(t.auxPid) : 0);
+
+/** A batch to the server: Herald and the Node peers by HTTP POST, a broker in its protocol. */
+const publishTo = (t: Target, events: PublishEvent[]): Promise<void> =>
+  t.publish ? t.publish(events) : postEvents(t.publishUrl, t.publishToken, events);
 
 /** Keeps publishing in the background; `stop()` resolves once every POST has been answered. */
 function publisher(t: Target, next: (published: number) => number, maxInFlight: number) {
@@ -53,7 +58,7 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
       published += n;
       inFlight++;
       const sent = performance.now();
-      postEvents(t.publishUrl, t.publishToken, makeEvents(n))
+      publishTo(t, makeEvents(n))
         .then(() => {
           acks.push(performance.now() - sent);
           acked += n;
@@ -77,7 +82,7 @@ function publisher(t: Target, next: (published: number) => number, maxInFlight: 
     get acked() {
       return acked;
     },
-    /** POST → 202 round trips, ms. */
+    /** POST → 202 round trips (a broker: batch → pong), ms. */
     acks,
     stop: async () => {
       running = false;
@@ -183,7 +188,9 @@ export async function throughput(
       : undefined,
     serverCpuCores: round((cpuB - cpuA) / 1e6 / wall),
     /** Deliveries per write syscall of the server (socket writes, log writes and all). */
-    deliveriesPerWrite: round(deliveries / Math.max(1, writesB - writesA), 1),
+    deliveriesPerWrite: s.target.writesUncounted
+      ? undefined
+      : round(deliveries / Math.max(1, writesB - writesA), 1),
     serverRunqueueWait: round((waitB - waitA) / 1e6 / wall),
     clientCpuCores: round(clientCpu(a, b)),
     bytesPerMessage: Math.round(
