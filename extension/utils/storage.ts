@@ -11,12 +11,21 @@
  *                                                     item answered here or elsewhere carries
  *                                                     `decided` (what, by whom, when)
  *   connection ConnectionSnapshot                      what the popup shows ({state, retryAt?, ...})
- *   muteUntil  number                                  ms since the epoch; toasts are quiet until then
- * storage.sync (follows the person across browsers):
- *   prefs      Prefs                                   event-type toggles (see prefs.ts)
+ *   muteUntil  number                                  before settings followed the person: ms since
+ *                                                     the epoch; read once, to seed `settings`
+ *   personState {rev, entries}                         the person's state as the relay last told it
+ *                                                     (person-state.ts): read marks, snoozes, rings,
+ *                                                     settings; values are checked where read
+ *   outbox     {[key]: value}                          changes made here, not yet taken by the
+ *                                                     relay (outbox.ts); latest per key
+ *   deviceId   string                                  random per install: names the browser that
+ *                                                     rang a reminder
+ * storage.sync:
+ *   prefs      Prefs                                   before settings followed the person: the
+ *                                                     toggles, read once, to seed `settings`
  */
 import { z } from 'zod';
-import { actionIdSchema, actionSchema, userSchema } from '@herald/shared';
+import { actionIdSchema, actionSchema, snoozeSchema, userSchema } from '@herald/shared';
 import { browser } from 'wxt/browser';
 
 export const authSchema = z.object({
@@ -67,6 +76,15 @@ export const recentItemSchema = z.object({
   /** What the event declared a person may answer (the act grant decides who sees them). */
   actions: z.array(actionSchema).optional(),
   decided: decidedSchema.optional(),
+  /** The relay's clock when the event was logged (ms): reminders count from it. */
+  ts: z.number().optional(),
+  /**
+   * When this browser listed it (its own clock): a reminder slot that passed before then (the
+   * browser was away; the catch-up showed the item) does not ring.
+   */
+  listedAt: z.number().optional(),
+  /** The person's snooze that hides this item's toast now (see person-state.ts). */
+  snoozed: snoozeSchema.optional(),
 });
 export type RecentItem = z.infer<typeof recentItemSchema>;
 
@@ -114,6 +132,30 @@ export const DEFAULT_PREFS: Prefs = {
   otherSources: true,
 };
 
+/**
+ * One key of the person's state as the relay last told it. The value stays unchecked here and is
+ * checked where it is read: a value this version does not understand is ignored alone, instead of
+ * emptying the whole mirror.
+ */
+export const mirrorEntrySchema = z.object({
+  rev: z.number().int().nonnegative(),
+  at: z.number(),
+  value: z.unknown(),
+});
+export type MirrorEntry = z.infer<typeof mirrorEntrySchema>;
+
+export const mirrorSchema = z.object({
+  /** The newest rev the relay sent: the next hello's `stateSince`. */
+  rev: z.number().int().nonnegative(),
+  entries: z.record(z.string(), mirrorEntrySchema),
+});
+export type Mirror = z.infer<typeof mirrorSchema>;
+export const EMPTY_MIRROR: Mirror = { rev: 0, entries: {} };
+
+/** Changes not yet taken by the relay, by key (a later change to a key replaces the earlier). */
+export const outboxSchema = z.record(z.string(), z.unknown());
+export type Outbox = z.infer<typeof outboxSchema>;
+
 const localKeys = {
   auth: authSchema.optional(),
   relayUrl: z.string().optional(),
@@ -123,6 +165,10 @@ const localKeys = {
     .catch({ state: 'signed_out' })
     .default({ state: 'signed_out' }),
   muteUntil: z.number().catch(0).default(0),
+  // Unreadable: ask the relay for all of it again (stateSince 0); the relay holds the truth.
+  personState: mirrorSchema.catch(EMPTY_MIRROR).default(EMPTY_MIRROR),
+  outbox: outboxSchema.catch({}).default({}),
+  deviceId: z.string().min(1).optional(),
 };
 export type LocalKey = keyof typeof localKeys;
 export type LocalValue<K extends LocalKey> = z.output<(typeof localKeys)[K]>;
