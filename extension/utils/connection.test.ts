@@ -135,6 +135,45 @@ describe('events', () => {
     expect(order).toEqual(['user:tickets', 'event:1']);
   });
 
+  it("asks for the person's state from the rev held, and applies each state frame in order with the events", async () => {
+    const order: string[] = [];
+    const t = setup(
+      {
+        stateSince: async () => 17,
+        onStateFrame: async (s) => {
+          // Slower than an event: a frame still finishes before the events after it start.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          order.push(`state:${s.head}:${s.entries.length}`);
+        },
+        onEvent: async (e, replay) => {
+          order.push(`event:${e.seq}:${replay ? 'replay' : 'live'}`);
+        },
+      },
+      { cursor: { since: 2, epoch: 'e1' } },
+    );
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    expect(t.io.last().sent[0]).toMatchObject({ type: 'hello', since: 2, stateSince: 17 });
+    t.io.last().receive(welcome(3));
+    const entry = { key: 'read:ticket:3', rev: 18, at: 1, value: { seq: 3 } };
+    t.io.last().receive({ type: 'state', head: 18, reset: false, entries: [entry] });
+    t.io.last().receive({ type: 'event', event: makeEvent(3) });
+    t.io.last().receive({ type: 'caught_up', seq: 3 });
+    t.io.last().receive({ type: 'state', head: 19, reset: false, entries: [] });
+    t.io.last().receive({ type: 'event', event: makeEvent(4) });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(order).toEqual(['state:18:1', 'event:3:replay', 'state:19:0', 'event:4:live']);
+  });
+
+  it('without stateSince the hello does not ask for state', async () => {
+    const t = setup();
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    expect(t.io.last().sent[0]).not.toHaveProperty('stateSince');
+  });
+
   it('processes each seq once, in order, and persists the cursor after each', async () => {
     const t = setup({}, { cursor: { since: 2, epoch: 'e1' } });
     t.conn.start();

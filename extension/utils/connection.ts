@@ -3,6 +3,7 @@ import {
   serverMessageSchema,
   type ClientMessage,
   type HeraldEvent,
+  type StateSnapshot,
   type User,
 } from '@herald/shared';
 import { backoffDelay } from './backoff';
@@ -37,6 +38,12 @@ export interface ConnectionDeps {
   onState: (snapshot: ConnectionSnapshot) => void;
   /** The relay's current account of the person (`welcome`): grants change between sign-ins. */
   onUser?: (user: User) => Promise<void>;
+  /**
+   * The last person-state rev held: given, the hello asks for the person's state
+   * (person-state.ts) and `onStateFrame` gets each `state` frame, in order with the events.
+   */
+  stateSince?: () => Promise<number>;
+  onStateFrame?: (snapshot: StateSnapshot) => Promise<void>;
   random?: () => number;
   now?: () => number;
 }
@@ -167,10 +174,11 @@ export class Connection {
   private async connect(): Promise<void> {
     this.clearTimer('retry');
     const gen = ++this.gen;
-    const [auth, cursor, kinds] = await Promise.all([
+    const [auth, cursor, kinds, stateSince] = await Promise.all([
       this.deps.loadAuth(),
       this.deps.loadCursor(),
       this.deps.kinds(),
+      this.deps.stateSince?.(),
     ]);
     if (gen !== this.gen || !this.running) return;
     if (!auth) {
@@ -197,6 +205,7 @@ export class Connection {
         token: auth.token,
         ...(cursor ? { since: cursor.since, epoch: cursor.epoch } : {}),
         kinds,
+        ...(stateSince !== undefined ? { stateSince } : {}),
       });
       this.timers.ping = setInterval(() => this.send({ type: 'ping' }), TIMING.pingMs);
     };
@@ -253,6 +262,14 @@ export class Connection {
       case 'event':
         this.enqueue(() => this.process(msg.event));
         return;
+      case 'state': {
+        // On the same queue as events: the snapshot that answers the hello is applied before
+        // the replay that follows it, so nothing already read elsewhere is toasted again.
+        const onStateFrame = this.deps.onStateFrame;
+        const { type: _type, ...snapshot } = msg;
+        if (onStateFrame) this.enqueue(() => onStateFrame(snapshot));
+        return;
+      }
       case 'caught_up':
         // The relay says where its replay ended, so "missed while away" is exact, not guessed.
         this.enqueue(() => this.endReplay());
