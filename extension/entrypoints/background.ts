@@ -15,10 +15,13 @@ export default defineBackground(() => {
   browser.notifications.onButtonClicked?.addListener(
     (id, index) => void worker.onNotificationButtonClicked(id, index),
   );
+  // Chrome says whether the person closed the toast; Firefox passes no `byUser` (see notifier).
+  browser.notifications.onClosed.addListener(
+    (id, byUser?: boolean) => void worker.onNotificationClosed(id, byUser),
+  );
   browser.alarms.onAlarm.addListener((alarm) => void worker.onAlarm(alarm.name));
   browser.runtime.onStartup.addListener(() => void worker.wake());
   browser.runtime.onInstalled.addListener(() => void worker.wake());
-  browser.storage.onChanged.addListener((changes, area) => worker.onStorageChanged(changes, area));
   globalThis.addEventListener('online', () => worker.online());
   void worker.wake();
 });

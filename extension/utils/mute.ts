@@ -1,29 +1,19 @@
-import { getLocal, setLocal } from './storage';
+import { tomorrowMorning } from './zoned-time';
 
 export const HOUR_MS = 60 * 60 * 1000;
 
-/** "Until tomorrow" means tomorrow morning at 08:00 local time, when a working day starts. */
-export function tomorrowMorning(now: number): number {
-  const d = new Date(now);
-  d.setDate(d.getDate() + 1);
-  d.setHours(8, 0, 0, 0);
-  return d.getTime();
+export type MuteChoice = 'hour' | 'tomorrow' | 'off';
+
+/**
+ * When a mute chosen now ends (0: not muted). "Until tomorrow" means 08:00 the next day in the
+ * person's time zone, when a working day starts. It is kept in the settings document
+ * (settings.ts), so muting in one browser mutes them all.
+ */
+export function muteUntilFor(choice: MuteChoice, now: number, timeZone: string): number {
+  if (choice === 'hour') return now + HOUR_MS;
+  return choice === 'tomorrow' ? tomorrowMorning(now, timeZone) : 0;
 }
 
-export function isMuted(muteUntil: number, now: number): boolean {
-  return muteUntil > now;
-}
-
-export async function muteFor(
-  choice: 'hour' | 'tomorrow' | 'off',
-  now = Date.now(),
-): Promise<number> {
-  const until =
-    choice === 'hour' ? now + HOUR_MS : choice === 'tomorrow' ? tomorrowMorning(now) : 0;
-  await setLocal('muteUntil', until);
-  return until;
-}
-
-export async function mutedNow(now = Date.now()): Promise<boolean> {
-  return isMuted(await getLocal('muteUntil'), now);
+export function isMuted(muteUntil: number | undefined, now: number): boolean {
+  return (muteUntil ?? 0) > now;
 }

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { createNotifier, OUTCOME_PREFIX, SUMMARY_ID } from './notifier';
-import { muteFor } from './mute';
+import { HOUR_MS } from './mute';
+import { createPersonSync } from './person-sync';
 import { setPrefs, DEFAULT_PREFS } from './prefs';
 import { getLocal, setLocal } from './storage';
 import { approval, decidedEvent, makeEvent, proposed } from './test-events';
@@ -17,8 +18,16 @@ async function toasts() {
 
 beforeEach(() => fakeBrowser.reset());
 
+/** The person's state, never reaching a relay (the outbox keeps what is changed). */
+const offlineSync = () =>
+  createPersonSync({
+    now: () => NOW,
+    fetchFn: vi.fn(async () => Promise.reject(new Error('offline'))),
+  });
+
 function notifier(open = vi.fn(async () => 'opened')) {
-  return { n: createNotifier({ richToasts: true, now: () => NOW, open }), open };
+  const sync = offlineSync();
+  return { n: createNotifier({ richToasts: true, now: () => NOW, open, sync }), open, sync };
 }
 
 describe('toasts', () => {
@@ -135,8 +144,8 @@ describe('catch-up', () => {
 
 describe('mute', () => {
   it('muted events reach the recent list and badge but raise no toast', async () => {
-    const { n } = notifier();
-    await muteFor('hour', NOW);
+    const { n, sync } = notifier();
+    await sync.updateSettings({ muteUntil: NOW + HOUR_MS });
     await n.handle(proposed(1, 'T-1'), false);
     for (let seq = 2; seq <= 6; seq++) await n.handle(proposed(seq, `T-${seq}`), true);
     await n.flushCatchUp();
@@ -146,14 +155,14 @@ describe('mute', () => {
   });
 
   it('toasts come back when the hour is over, and after Unmute', async () => {
-    await muteFor('hour', NOW - 61 * 60 * 1000);
-    const { n } = notifier();
+    const { n, sync } = notifier();
+    await sync.updateSettings({ muteUntil: NOW - 60_000 });
     await n.handle(proposed(1, 'T-1'), false);
     expect(Object.keys(await toasts())).toEqual(['ticket:T-1']);
-    await muteFor('tomorrow', NOW);
+    await sync.updateSettings({ muteUntil: NOW + 8 * HOUR_MS });
     await n.handle(proposed(2, 'T-2'), false);
     expect(Object.keys(await toasts())).toEqual(['ticket:T-1']);
-    await muteFor('off', NOW);
+    await sync.updateSettings({ muteUntil: 0 });
     await n.handle(proposed(3, 'T-3'), false);
     expect(Object.keys(await toasts())).toContain('ticket:T-3');
   });
@@ -329,5 +338,112 @@ describe('decided elsewhere', () => {
     await n.activate(`${OUTCOME_PREFIX}approval:A`);
     expect(open).toHaveBeenCalledWith('https://agents.example/approvals/A');
     expect(await toasts()).toEqual({});
+  });
+});
+
+describe("the person's state from other browsers", () => {
+  /** A notifier whose list follows the state, as the worker wires it. */
+  function following() {
+    const t = notifier();
+    t.sync.onChange(() => t.n.applyState());
+    return t;
+  }
+  const frame = (rev: number, key: string, value: unknown) => ({
+    head: rev,
+    reset: false,
+    entries: [{ key, rev, at: NOW, value }],
+  });
+
+  it('a read mark made elsewhere clears the toast, marks the item read, and drops it from the badge', async () => {
+    const { n, sync } = following();
+    await n.handle(proposed(1, 'T-1'), false);
+    await n.handle(proposed(2, 'T-2'), false);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('2');
+    await sync.applyFrame(frame(1, 'read:ticket:T-1', { seq: 1 }));
+    expect(Object.keys(await toasts())).toEqual(['ticket:T-2']);
+    expect((await getLocal('recent')).find((i) => i.tag === 'ticket:T-1')?.read).toBe(true);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('1');
+  });
+
+  it('a replay after a read mark does not toast it again, and a mark for an older seq does not hide a newer one', async () => {
+    const { n, sync } = following();
+    await sync.applyFrame(frame(1, 'read:ticket:T-1', { seq: 5 }));
+    await sync.applyFrame(frame(2, 'read:ticket:T-2', { seq: 5 }));
+    await n.handle(proposed(5, 'T-1'), true);
+    await n.handle(proposed(6, 'T-2'), true);
+    await n.flushCatchUp();
+    expect(Object.keys(await toasts())).toEqual(['ticket:T-2']);
+    expect((await getLocal('recent')).map((i) => [i.tag, i.read])).toEqual([
+      ['ticket:T-2', false],
+      ['ticket:T-1', true],
+    ]);
+  });
+
+  it('a read mark arriving during the replay takes the item out of the catch-up', async () => {
+    const { n, sync } = following();
+    await n.handle(proposed(1, 'T-1'), true);
+    await n.handle(proposed(2, 'T-2'), true);
+    await sync.applyFrame(frame(1, 'read:ticket:T-1', { seq: 1 }));
+    await n.flushCatchUp();
+    expect(Object.keys(await toasts())).toEqual(['ticket:T-2']);
+  });
+
+  it('a snooze clears the toast and keeps new events for the tag quiet until it ends', async () => {
+    const { n, sync } = following();
+    await n.handle(proposed(1, 'T-1'), false);
+    // The badge reads the machine's clock: a snooze far past both clocks' "now".
+    const until = NOW + 400 * 24 * HOUR_MS;
+    await sync.applyFrame(frame(1, 'snooze:ticket:T-1', { seq: 1, until }));
+    expect(await toasts()).toEqual({});
+    expect((await getLocal('recent'))[0]?.snoozed).toEqual({ seq: 1, until });
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('');
+    await n.handle(proposed(2, 'T-1'), false);
+    expect(await toasts()).toEqual({});
+  });
+
+  it('"until it changes" lets the next event for the item through', async () => {
+    const { n, sync } = following();
+    await n.handle(proposed(1, 'T-1'), false);
+    await sync.applyFrame(frame(1, 'snooze:ticket:T-1', { seq: 1, change: true }));
+    expect(await toasts()).toEqual({});
+    await n.handle(proposed(2, 'T-1'), false);
+    expect(Object.keys(await toasts())).toEqual(['ticket:T-1']);
+    expect((await getLocal('recent'))[0]?.snoozed).toBeUndefined();
+  });
+
+  it('a click and a toast the person closed (Chrome says byUser) send a read mark; a close Firefox reports does not', async () => {
+    const { n, sync } = following();
+    await n.handle(proposed(1, 'T-1'), false);
+    await n.handle(proposed(2, 'T-2'), false);
+    await n.activate('ticket:T-1');
+    await n.closed('ticket:T-2', undefined);
+    expect(sync.view().outbox).toEqual({ 'read:ticket:T-1': { seq: 1 } });
+    await n.closed('ticket:T-2', true);
+    expect(sync.view().outbox).toEqual({
+      'read:ticket:T-1': { seq: 1 },
+      'read:ticket:T-2': { seq: 2 },
+    });
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('');
+  });
+
+  it('quiet hours list what arrives; what waits breaks through only when the person lets it', async () => {
+    const { n, sync } = following();
+    const quietHours = {
+      enabled: true,
+      from: '00:00',
+      to: '00:00',
+      days: [0, 1, 2, 3, 4, 5, 6],
+      timeZone: 'UTC',
+      stickyBreaksThrough: false,
+    };
+    await sync.updateSettings({ quietHours });
+    await n.handle(proposed(1, 'T-1'), false);
+    await n.handle(makeEvent(2), false);
+    expect(await toasts()).toEqual({});
+    await sync.updateSettings({ quietHours: { ...quietHours, stickyBreaksThrough: true } });
+    await n.handle(proposed(3, 'T-3'), false);
+    await n.handle(makeEvent(4), false);
+    expect(Object.keys(await toasts())).toEqual(['ticket:T-3']);
+    expect(await getLocal('recent')).toHaveLength(4);
   });
 });

@@ -2,9 +2,9 @@ import { KINDS, kindFilter, type HeraldEvent } from '@herald/shared';
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { actionsFor, toastButtons } from './actions';
-import { mutedNow } from './mute';
+import { reconcile, withState } from './item-state';
 import { openUrl } from './open-url';
-import { getPrefs, kindsFromPrefs } from './prefs';
+import { createPersonSync, type PersonSync } from './person-sync';
 import {
   addRecent,
   decisionApplies,
@@ -14,6 +14,7 @@ import {
   toRecentItem,
   updateRecent,
 } from './recent';
+import { kindsOf, quietAt } from './settings';
 import { getLocal, type RecentItem } from './storage';
 
 export const SUMMARY_ID = 'herald:summary';
@@ -38,7 +39,12 @@ export interface NotifierOptions {
   richToasts?: boolean;
   now?: () => number;
   open?: (url: string) => Promise<unknown>;
+  /** The person's state and settings (read marks, snoozes, toggles, quiet hours). */
+  sync?: PersonSync;
 }
+
+/** A toast raised again: after a failed answer quietly; a reminder or a snooze's end to be heard. */
+type Again = 'quiet' | 'heard';
 
 export type Notifier = ReturnType<typeof createNotifier>;
 
@@ -50,6 +56,7 @@ export function createNotifier(options: NotifierOptions = {}) {
   const richToasts = options.richToasts ?? !import.meta.env.FIREFOX;
   const now = options.now ?? Date.now;
   const open = options.open ?? openUrl;
+  const sync = options.sync ?? createPersonSync({ now });
   const seen = new Set<number>();
   /** Notifiable items that arrived as replay, waiting for the catch-up decision. */
   let pending: RecentItem[] = [];
@@ -62,7 +69,7 @@ export function createNotifier(options: NotifierOptions = {}) {
   }
 
   /** The toast for an item, with a button per action the person may take from there. */
-  async function raise(item: RecentItem, again = false): Promise<void> {
+  async function raise(item: RecentItem, again?: Again): Promise<void> {
     const user = (await getLocal('auth'))?.user;
     const buttons = richToasts ? toastButtons(actionsFor(user, item)) : [];
     const rich = richToasts
@@ -70,7 +77,7 @@ export function createNotifier(options: NotifierOptions = {}) {
           contextMessage: item.source ?? item.topic ?? '',
           priority: item.sticky ? 2 : 0,
           requireInteraction: item.sticky,
-          ...(again ? { silent: true } : {}),
+          ...(again ? { silent: again === 'quiet' } : {}),
           ...(buttons.length ? { buttons: buttons.map((a) => ({ title: a.title })) } : {}),
         }
       : {};
@@ -83,17 +90,24 @@ export function createNotifier(options: NotifierOptions = {}) {
     });
   }
 
+  /** Must this item's toast stay quiet now (mute, or quiet hours it does not break through)? */
+  function quietNow(item: RecentItem): boolean {
+    return quietAt(sync.settings(), now(), item.sticky);
+  }
+
   async function handle(event: HeraldEvent, replay: boolean): Promise<void> {
     if (!remember(event.seq)) return;
+    await sync.ready();
     // The relay already filters, but a change of toggles applies at once to frames in flight.
-    if (!kindFilter(kindsFromPrefs(await getPrefs()))(event.kind)) return;
+    if (!kindFilter(kindsOf(sync.settings()))(event.kind)) return;
     if (event.kind === KINDS.actionDecided && !event.origin?.startsWith('publisher:')) {
       return decided(event);
     }
-    const item = toRecentItem(event);
-    let quiet = false;
+    // Read or snoozed in any of the person's browsers: listed as such, never toasted again.
+    const item = withState({ ...toRecentItem(event), listedAt: now() }, sync.view(), now());
+    let quiet = item.read || item.snoozed !== undefined;
     await updateRecent((list) => {
-      quiet = quietAfterDecision(list, event);
+      quiet ||= quietAfterDecision(list, event);
       return addRecent(list, item);
     });
     pending = pending.filter((p) => p.tag !== event.tag);
@@ -102,7 +116,7 @@ export function createNotifier(options: NotifierOptions = {}) {
       return;
     }
     // The upstream's own news of an outcome the person has just heard: listed, not toasted.
-    if (quiet || (await mutedNow(now()))) return;
+    if (quiet || quietNow(item)) return;
     if (replay) pending.push(item);
     else await raise(item);
   }
@@ -129,9 +143,9 @@ export function createNotifier(options: NotifierOptions = {}) {
 
   /** Replay is over: a few missed events are shown one by one, a burst as one summary. */
   async function flushCatchUp(): Promise<void> {
-    const missed = pending;
+    const missed = pending.filter((item) => !quietNow(item));
     pending = [];
-    if (missed.length === 0 || (await mutedNow(now()))) return;
+    if (missed.length === 0) return;
     if (missed.length <= CATCH_UP_BURST) {
       for (const item of missed) await raise(item);
       return;
@@ -160,7 +174,41 @@ export function createNotifier(options: NotifierOptions = {}) {
   /** A failed answer leaves the item waiting: its sticky toast is back (quietly) if it went. */
   async function raiseAgain(tag: string): Promise<void> {
     const item = (await getLocal('recent')).find((i) => i.tag === tag);
-    if (item && item.sticky && !item.decided) await raise(item, true);
+    if (item && item.sticky && !item.decided) await raise(item, 'quiet');
+  }
+
+  /** A reminder or a snooze's end that this browser won: the toast is back, to be heard. */
+  async function ring(tag: string): Promise<void> {
+    const item = (await getLocal('recent')).find((i) => i.tag === tag);
+    if (item) await raise(item, 'heard');
+  }
+
+  /**
+   * The person's state changed (in any browser, this one included): the list follows it, and
+   * the toasts of what became read or snoozed go, as does their place in the catch-up.
+   */
+  async function applyState(): Promise<void> {
+    await sync.ready();
+    let hidden: string[] = [];
+    await updateRecent((list) => {
+      const next = reconcile(list, sync.view(), now());
+      hidden = next.hidden;
+      return next.list;
+    });
+    if (hidden.length === 0) return;
+    pending = pending.filter((p) => !hidden.includes(p.tag));
+    await Promise.all(hidden.map((tag) => browser.notifications.clear(tag)));
+  }
+
+  /**
+   * A toast closed. Only Chrome says whether the person closed it (`byUser`); Firefox does not,
+   * and its toasts also close on their own after a few seconds, so there a close is not taken
+   * as "read": the item stays waiting in the list and on the badge.
+   */
+  async function closed(id: string, byUser: boolean | undefined): Promise<void> {
+    if (byUser !== true || id === SUMMARY_ID || id.startsWith(OUTCOME_PREFIX)) return;
+    const item = (await getLocal('recent')).find((i) => i.tag === id);
+    if (item) await sync.markRead([{ tag: item.tag, seq: item.seq }]);
   }
 
   /** The action behind a toast's button, as `raise` laid them out for the stored item. */
@@ -188,6 +236,7 @@ export function createNotifier(options: NotifierOptions = {}) {
     if (tag !== id) await browser.notifications.clear(tag);
     const item = (await getLocal('recent')).find((i) => i.tag === tag);
     await updateRecent((list) => markRead(list, tag));
+    if (item) await sync.markRead([{ tag, seq: item.seq }]);
     if (item?.url) await open(item.url);
   }
 
@@ -212,6 +261,9 @@ export function createNotifier(options: NotifierOptions = {}) {
     flushCatchUp,
     showOutcome,
     raiseAgain,
+    ring,
+    applyState,
+    closed,
     buttonAction,
     activate,
     clear,

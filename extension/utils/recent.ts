@@ -1,5 +1,6 @@
 import type { HeraldEvent } from '@herald/shared';
 import { browser } from 'wxt/browser';
+import { snoozedNow, waits } from './item-state';
 import { getLocal, serialised, setLocal, type Decided, type RecentItem } from './storage';
 
 export const RECENT_LIMIT = 50;
@@ -23,6 +24,7 @@ export function toRecentItem(event: HeraldEvent): RecentItem {
     sticky: event.sticky && !event.resolves,
     resolves: event.resolves,
     at: event.at,
+    ts: event.ts,
     read: false,
     ...(event.actions?.length ? { actions: event.actions } : {}),
   };
@@ -81,13 +83,16 @@ export function markAllRead(list: readonly RecentItem[]): RecentItem[] {
   return list.map((i) => (i.read ? i : { ...i, read: true }));
 }
 
-/** The badge counts what still waits on the person: unread sticky items. */
-export function unreadStickyCount(list: readonly RecentItem[]): number {
-  return list.filter((i) => i.sticky && !i.read).length;
+/**
+ * The badge counts what waits on the person and they have not seen to: sticky, undecided, unread
+ * and not snoozed. In Firefox, whose toasts vanish after seconds, this is what stays.
+ */
+export function unreadStickyCount(list: readonly RecentItem[], now = Date.now()): number {
+  return list.filter((i) => waits(i) && !i.read && !snoozedNow(i, now)).length;
 }
 
-export function badgeText(list: readonly RecentItem[]): string {
-  const n = unreadStickyCount(list);
+export function badgeText(list: readonly RecentItem[], now = Date.now()): string {
+  const n = unreadStickyCount(list, now);
   if (n === 0) return '';
   return n > 99 ? '99+' : String(n);
 }

@@ -1,3 +1,4 @@
+import { personSettingsSchema } from '@herald/shared';
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 
@@ -14,6 +15,28 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open'), tag: z.string().max(200) }),
   z.object({ type: z.literal('markAllRead') }),
   z.object({ type: z.literal('mute'), choice: z.enum(['hour', 'tomorrow', 'off']) }),
+  /**
+   * Puts the item's toast away in every browser of the person: for an hour, until 08:00 tomorrow
+   * (their time zone), or until the item changes; `off` ends it. `ms` is for tests only (the
+   * end-to-end suite needs seconds, not an hour): the snooze ends `ms` from now.
+   */
+  z.object({
+    type: z.literal('snooze'),
+    tag: z.string().max(200),
+    choice: z.enum(['hour', 'tomorrow', 'change', 'off']),
+    ms: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 3600_000)
+      .optional(),
+  }),
+  /**
+   * Changes to the person's settings document (toggles, quiet hours, reminder interval, mute),
+   * merged over it and sent to the relay, which gives them to the person's other browsers. Also
+   * how tests set a short reminder interval (`remindAfterMs: 3000`).
+   */
+  z.object({ type: z.literal('settings'), settings: personSettingsSchema }),
   /** Skip the rest of the backoff wait. */
   z.object({ type: z.literal('reconnect') }),
   /** Answer the item with this tag from the popup: `value` is the typed text or the picks. */

@@ -1,23 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { DEFAULT_PREFS, setPrefs } from './prefs';
+import { DEFAULT_PREFS } from './prefs';
 import { getLocal } from './storage';
 import { approval, proposed } from './test-events';
-import { sockets } from './test-socket';
-import { WATCHDOG_ALARM, createWorker } from './worker';
+import { settle, signIn, welcome as welcomeOf, workerWith } from './test-worker';
+import { WATCHDOG_ALARM } from './worker';
 
 const user = { name: 'ada', topics: ['**'], act: ['tickets'] };
-
-const welcome = (head: number, u: typeof user = user) =>
-  ({
-    type: 'welcome',
-    head,
-    epoch: 'e',
-    resumed: false,
-    gap: false,
-    user: u,
-    heartbeat: 20,
-  }) as const;
+const welcome = (head: number, u: typeof user = user) => welcomeOf(head, u);
 
 const result = {
   requestId: 'r',
@@ -28,7 +18,6 @@ const result = {
 };
 
 function setup() {
-  const io = sockets();
   const fetchFn = vi.fn(async (url: string | URL | Request) =>
     String(url).endsWith('/v1/login')
       ? new Response(JSON.stringify({ token: 'secret-token', user }), { status: 200 })
@@ -36,25 +25,12 @@ function setup() {
         ? new Response(JSON.stringify(result), { status: 200 })
         : new Response(null, { status: 204 }),
   );
-  const worker = createWorker({
-    createSocket: io.create,
-    fetchFn: fetchFn as typeof fetch,
-    random: () => 0,
-  });
-  return { worker, io, fetchFn };
+  return { ...workerWith(fetchFn), fetchFn };
 }
-
-const settle = () => vi.advanceTimersByTimeAsync(0);
 
 /** Signs in through the worker and lets the relay welcome the socket. */
 async function connected(t: ReturnType<typeof setup>, frame: ReturnType<typeof welcome>) {
-  await t.worker.handleMessage({
-    type: 'signIn',
-    relayUrl: 'http://r',
-    username: 'a',
-    password: 'b',
-  });
-  await settle();
+  await signIn(t.worker);
   t.io.last().open();
   t.io.last().receive(frame);
   return t;
@@ -92,30 +68,19 @@ describe('worker', () => {
 
   it('a changed toggle is sent to the relay as subscribe', async () => {
     const { worker, io } = setup();
-    await worker.handleMessage({
-      type: 'signIn',
-      relayUrl: 'http://r',
-      username: 'a',
-      password: 'b',
-    });
-    await settle();
+    await signIn(worker);
     io.last().open();
     io.last().receive(welcome(0));
-    fakeBrowser.storage.onChanged.addListener((changes, area) =>
-      worker.onStorageChanged(changes, area),
-    );
-    await setPrefs({ ...DEFAULT_PREFS, messages: true });
+    const toggles = { ...DEFAULT_PREFS, messages: true };
+    expect(await worker.handleMessage({ type: 'settings', settings: { toggles } })).toEqual({
+      ok: true,
+    });
     expect(io.last().sent.at(-1)).toEqual({ type: 'subscribe', kinds: ['*', '!agent.lifecycle'] });
   });
 
   it('sign-out calls /v1/logout with the token and forgets it', async () => {
     const { worker, fetchFn } = setup();
-    await worker.handleMessage({
-      type: 'signIn',
-      relayUrl: 'http://r',
-      username: 'a',
-      password: 'b',
-    });
+    await signIn(worker);
     expect(await worker.handleMessage({ type: 'signOut' })).toEqual({ ok: true });
     expect(fetchFn).toHaveBeenLastCalledWith('http://r/v1/logout', expect.anything());
     expect(await getLocal('auth')).toBeUndefined();

@@ -1,12 +1,17 @@
-import type { User } from '@herald/shared';
+import { stateKey, type User } from '@herald/shared';
 import { browser } from 'wxt/browser';
 import { createActing } from './act';
 import { login, logout } from './auth';
 import { Connection, type SocketLike } from './connection';
-import { muteFor } from './mute';
+import { deviceId } from './device-id';
+import { dueWork } from './due';
+import { ALARM_MIN_MS, createDueScheduler } from './due-scheduler';
+import { muteUntilFor } from './mute';
 import { createNotifier, type NotifierOptions } from './notifier';
-import { getPrefs, kindsFromPrefs, parsePrefs } from './prefs';
+import { createPersonSync } from './person-sync';
 import { markAllRead, showBadge, updateRecent } from './recent';
+import { kindsOf, zoneOf } from './settings';
+import { snoozeValue } from './snooze';
 import { requestSchema, type Reply } from './runtime-messages';
 import { getLocal, removeLocal, serialised, setLocal, type Auth } from './storage';
 
@@ -31,7 +36,11 @@ const writeAuth = (auth: Auth | undefined) =>
  */
 export function createWorker(options: WorkerOptions = {}) {
   const fetchFn = options.fetchFn ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-  const notifier = createNotifier(options.notifier);
+  const sync = createPersonSync({ fetchFn });
+  const notifier = createNotifier({ ...options.notifier, sync });
+  const due = createDueScheduler(checkDue);
+  /** The kind filter the relay was last given, to tell a settings change that alters it. */
+  let kinds = '';
   const acting = createActing({
     notifier,
     fetchFn,
@@ -42,15 +51,62 @@ export function createWorker(options: WorkerOptions = {}) {
     loadAuth: () => getLocal('auth'),
     loadCursor: () => getLocal('cursor'),
     saveCursor: (cursor) => setLocal('cursor', cursor),
-    kinds: async () => kindsFromPrefs(await getPrefs()),
-    onEvent: (event, replay) => notifier.handle(event, replay),
-    onReplayDone: () => notifier.flushCatchUp(),
+    kinds: async () => {
+      await sync.ready();
+      const current = kindsOf(sync.settings());
+      kinds = JSON.stringify(current);
+      return current;
+    },
+    stateSince: () => sync.stateSince(),
+    onStateFrame: (snapshot) => sync.applyFrame(snapshot),
+    onEvent: async (event, replay) => {
+      await notifier.handle(event, replay);
+      // A new question starts its reminder clock (a replay's are looked at once it is over).
+      if (event.sticky && !replay) void due.run();
+    },
+    onReplayDone: async () => {
+      await notifier.flushCatchUp();
+      void due.run();
+    },
     onNewEpoch: () => notifier.forgetSeen(),
     onRevoked: () => writeAuth(undefined).then(() => removeLocal('cursor')),
     onState: (snapshot) => void setLocal('connection', snapshot),
     onUser: refreshUser,
     ...(options.random ? { random: options.random } : {}),
   });
+
+  // Whoever changed the person's state (a frame from another browser, or this one), the list,
+  // the toasts, the reminders and the relay's kind filter follow it here.
+  sync.onChange(async () => {
+    await notifier.applyState();
+    void due.run();
+    const current = kindsOf(sync.settings());
+    if (JSON.stringify(current) !== kinds) {
+      kinds = JSON.stringify(current);
+      connection.subscribe(current);
+    }
+  });
+
+  /**
+   * Snoozes that ran out and reminders that are due: each rings in the one browser whose claim
+   * of its slot the relay applied. Says when to look again (soon, when the relay was not reached).
+   */
+  async function checkDue(): Promise<number | undefined> {
+    await sync.ready();
+    if (!(await getLocal('auth'))) return undefined;
+    await notifier.applyState(); // a snooze that ran out: the item counts on the badge again
+    const now = Date.now();
+    const { ring, next } = dueWork(await getLocal('recent'), sync.view(), sync.settings(), now);
+    let failed = false;
+    const by = await deviceId();
+    for (const r of ring) {
+      const claim = await sync.claimRing(r.tag, { seq: r.seq, slot: r.slot, by });
+      if (claim === 'won') await notifier.ring(r.tag);
+      failed ||= claim === 'failed';
+    }
+    const retry = now + ALARM_MIN_MS;
+    return failed ? Math.min(next ?? retry, retry) : next;
+  }
 
   /** Every wake-up (install, browser start, alarm, message): make sure we are listening. */
   async function wake(): Promise<void> {
@@ -61,6 +117,7 @@ export function createWorker(options: WorkerOptions = {}) {
     }
     await showBadge(await getLocal('recent'));
     connection.ensure();
+    void due.run();
   }
 
   /** The welcome's account of the person replaces the one from sign-in (a grant given or taken). */
@@ -79,6 +136,8 @@ export function createWorker(options: WorkerOptions = {}) {
     const auth = await getLocal('auth');
     connection.stop('signed_out');
     await writeAuth(undefined);
+    await sync.clear();
+    await due.stop();
     await removeLocal('cursor');
     await serialised('recent', () => removeLocal('recent'));
     await notifier.clearAll();
@@ -97,6 +156,7 @@ export function createWorker(options: WorkerOptions = {}) {
         // A new session starts fresh: another user's cursor and list mean nothing to this one.
         await removeLocal('cursor');
         await serialised('recent', () => removeLocal('recent'));
+        await sync.clear();
         await notifier.clearAll();
         await setLocal('relayUrl', result.relayUrl);
         await writeAuth({ relayUrl: result.relayUrl, token: result.token, user: result.user });
@@ -109,12 +169,32 @@ export function createWorker(options: WorkerOptions = {}) {
       case 'open':
         await notifier.activate(request.tag);
         return { ok: true };
-      case 'markAllRead':
+      case 'markAllRead': {
+        // One request for all of them: the outbox sends the marks together.
+        const list = await getLocal('recent');
+        await sync.markRead(list.map((i) => ({ tag: i.tag, seq: i.seq })));
         await updateRecent(markAllRead);
         return { ok: true };
-      case 'mute':
-        await muteFor(request.choice);
+      }
+      case 'mute': {
+        await sync.ready();
+        const until = muteUntilFor(request.choice, Date.now(), zoneOf(sync.settings()));
+        await sync.updateSettings({ muteUntil: until });
         return { ok: true };
+      }
+      case 'snooze': {
+        const item = (await getLocal('recent')).find((i) => i.tag === request.tag);
+        if (!item) return { ok: false, code: 'not_found' };
+        await sync.ready();
+        const zone = zoneOf(sync.settings());
+        const value = snoozeValue(request.choice, item.seq, Date.now(), zone, request.ms);
+        await sync.change([{ key: stateKey('snooze', item.tag), value }]);
+        return { ok: true };
+      }
+      case 'settings':
+        return (await sync.updateSettings(request.settings))
+          ? { ok: true }
+          : { ok: false, code: 'invalid_request' };
       case 'reconnect':
         connection.online();
         return { ok: true };
@@ -123,18 +203,14 @@ export function createWorker(options: WorkerOptions = {}) {
     }
   }
 
-  function onStorageChanged(changes: Record<string, { newValue?: unknown }>, area: string): void {
-    const prefs = changes['prefs'];
-    if (area === 'sync' && prefs) connection.subscribe(kindsFromPrefs(parsePrefs(prefs.newValue)));
-  }
-
   return {
     connection,
     wake,
     handleMessage,
-    onStorageChanged,
-    onAlarm: (name: string) => (name === WATCHDOG_ALARM ? wake() : Promise.resolve()),
+    sync,
+    onAlarm: (name: string) => (name === WATCHDOG_ALARM ? wake() : due.onAlarm(name)),
     onNotificationClicked: (id: string) => notifier.activate(id),
+    onNotificationClosed: (id: string, byUser: boolean | undefined) => notifier.closed(id, byUser),
     onNotificationButtonClicked: (id: string, index: number) => acting.fromToastButton(id, index),
     online: () => connection.online(),
   };
