@@ -1,4 +1,4 @@
-import { CLOSE, type Action } from '@herald/shared';
+import { CLOSE, type Action, type Snooze } from '@herald/shared';
 import { actionLabel } from './actions';
 import type { AnswerOutcome } from './answer';
 import type { ConnectionSnapshot, Decided } from './storage';
@@ -134,4 +134,14 @@ export function describeDetail(snapshot: ConnectionSnapshot, now: number): strin
   }
   if (snapshot.state === 'connected' && snapshot.user) parts.push(`Signed in as ${snapshot.user}.`);
   return parts.join(' ');
+}
+
+/** "Snoozed until 14:05" (today), "Snoozed until Tue 08:00" (later), "Snoozed until it changes". */
+export function describeSnooze(snooze: Snooze, now: number): string {
+  if (!('until' in snooze)) return 'Snoozed until it changes';
+  const until = new Date(snooze.until);
+  const time = until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const sameDay = until.toDateString() === new Date(now).toDateString();
+  const day = sameDay ? '' : `${until.toLocaleDateString([], { weekday: 'short' })} `;
+  return `Snoozed until ${day}${time}`;
 }

@@ -1,12 +1,14 @@
+import type { PersonSettings } from '@herald/shared';
 import { browser } from 'wxt/browser';
 import { relayUrlWarning } from '../../utils/auth';
 import { describeDetail, describeError, describeState } from '../../utils/messages';
 import { isMuted } from '../../utils/mute';
-import { getPrefs, setPrefs } from '../../utils/prefs';
 import { ask } from '../../utils/runtime-messages';
+import { effectiveSettings, loadDeviceSettings, prefsOf } from '../../utils/settings';
 import { getLocal, type ConnectionSnapshot } from '../../utils/storage';
 import { canReadTabs } from '../../utils/open-url';
 import { buildToggles, el, readToggles, renderRecent, syncToggles } from './render';
+import { buildSettingsForm } from './settings-form';
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -64,11 +66,10 @@ function renderStatus(): void {
 }
 
 async function render(): Promise<void> {
-  const [auth, connection, recent, muteUntil, relayUrl] = await Promise.all([
+  const [auth, connection, recent, relayUrl] = await Promise.all([
     getLocal('auth'),
     getLocal('connection'),
     getLocal('recent'),
-    getLocal('muteUntil'),
     getLocal('relayUrl'),
   ]);
   const nowSignedIn = auth !== undefined;
@@ -91,18 +92,34 @@ async function render(): Promise<void> {
   renderRecent(ui.recent, recent, { user: auth?.user, busy: answering });
   ui.empty.hidden = recent.length > 0;
   ui.markAllRead.hidden = !recent.some((i) => !i.read);
+}
+
+/** Toggles and settings written by this popup and not yet echoed back by storage.onChanged. */
+let prefWrites = 0;
+
+/** Asks the worker to merge a change into the person's settings (and send it to the relay). */
+async function sendSettings(patch: Partial<PersonSettings>): Promise<void> {
+  const reply = await ask({ type: 'settings', settings: patch });
+  if (!reply.ok) showError(describeError(reply.code));
+}
+
+const settingsForm = buildSettingsForm(sendSettings);
+
+/** The person's settings as the worker holds them: toggles, mute, quiet hours, reminders. */
+async function renderSettings(): Promise<void> {
+  const [mirror, outbox, device] = await Promise.all([
+    getLocal('personState'),
+    getLocal('outbox'),
+    loadDeviceSettings(),
+  ]);
+  const settings = effectiveSettings({ mirror, outbox }, device, Date.now());
+  settingsForm.sync(settings);
+  const muteUntil = settings.muteUntil ?? 0;
   ui.muteState.textContent = isMuted(muteUntil, Date.now())
     ? `Toasts are muted until ${new Date(muteUntil).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })}. Events still arrive here.`
     : 'Toasts are on.';
-}
-
-/** Toggles written by this popup and not yet echoed back by storage.onChanged. */
-let prefWrites = 0;
-
-async function renderPrefs(): Promise<void> {
   // While our own writes are in flight, the checkboxes are ahead of storage: leave them be.
-  if (prefWrites > 0) return;
-  syncToggles(ui.toggles, await getPrefs());
+  if (prefWrites === 0) syncToggles(ui.toggles, prefsOf(settings));
 }
 
 async function renderFocusTabs(): Promise<void> {
@@ -166,7 +183,13 @@ ui.recent.addEventListener('click', (ev) => {
   const tag = target.closest('li')?.dataset['tag'];
   if (tag === undefined) return;
   const action = target.closest<HTMLElement>('button[data-action]')?.dataset['action'];
-  if (action !== undefined) void answer(tag, action);
+  const snooze = target.closest<HTMLElement>('button[data-snooze]')?.dataset['snooze'];
+  if (snooze !== undefined) {
+    const choice = snooze as 'hour' | 'tomorrow' | 'change' | 'off';
+    void ask({ type: 'snooze', tag, choice }).then((reply) => {
+      if (!reply.ok) showError(describeError(reply.code));
+    });
+  } else if (action !== undefined) void answer(tag, action);
   else if (target.closest('button.item')) void ask({ type: 'open', tag });
 });
 
@@ -194,7 +217,7 @@ buildToggles(ui.toggles, () => {
   // The checkboxes are the truth here: a read-modify-write of storage would lose a quick second
   // click whose read happened before the first click's write.
   prefWrites++;
-  void setPrefs(readToggles(ui.toggles)).finally(() => {
+  void sendSettings({ toggles: readToggles(ui.toggles) }).finally(() => {
     prefWrites--;
   });
 });
@@ -223,11 +246,11 @@ function scheduleRender(): void {
 }
 
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area === 'sync' && 'prefs' in changes) void renderPrefs();
+  if (area === 'local' && ('personState' in changes || 'outbox' in changes)) void renderSettings();
   // The cursor moves with every event and changes nothing on screen.
   if (area === 'local' && Object.keys(changes).some((k) => k !== 'cursor')) scheduleRender();
 });
-void renderPrefs();
+void renderSettings();
 void renderFocusTabs();
 setInterval(renderStatus, 1000);
 void render().then(() => {

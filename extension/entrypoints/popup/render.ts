@@ -1,8 +1,10 @@
 import type { Action, User } from '@herald/shared';
 import { actionLabel, actionsFor } from '../../utils/actions';
-import { describeOutcome } from '../../utils/messages';
+import { displayOrder, snoozedNow } from '../../utils/item-state';
+import { describeOutcome, describeSnooze } from '../../utils/messages';
 import type { RecentItem } from '../../utils/storage';
 import { OTHER_SOURCES_LABEL, TOGGLE_GROUPS, type Prefs } from '../../utils/prefs';
+import { snoozeControls } from './snooze-view';
 
 /** Builds an element; text always goes in as text, never as HTML (event text is untrusted). */
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -149,11 +151,14 @@ export function renderRecent(
   view: RecentView,
 ): void {
   const saved = saveState(list);
+  const now = Date.now();
   list.replaceChildren(
-    ...items.map((item) => {
+    ...displayOrder(items).map((item) => {
       const meta = [when(item), item.source, item.body].filter(Boolean).join(' · ');
       const outcome = item.decided ? describeOutcome(item.decided, item.title) : '';
-      const label = [`${item.read ? '' : 'Unread: '}${item.title}`, meta, outcome]
+      const snoozed =
+        item.snoozed && snoozedNow(item, now) ? describeSnooze(item.snoozed, now) : '';
+      const label = [`${item.read ? '' : 'Unread: '}${item.title}`, meta, outcome, snoozed]
         .filter(Boolean)
         .join('. ');
       const button = el(
@@ -166,6 +171,8 @@ export function renderRecent(
       const li = el('li', { 'data-seq': String(item.seq), 'data-tag': item.tag }, button);
       const actions = actionsFor(view.user, item);
       if (actions.length) li.append(actionControls(item, actions, view.busy.has(item.tag)));
+      const snooze = snoozeControls(item, now);
+      if (snooze) li.append(snooze);
       if (!item.read) li.classList.add('unread');
       return li;
     }),
