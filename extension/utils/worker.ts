@@ -1,17 +1,15 @@
-import { stateKey, type User } from '@herald/shared';
+import type { User } from '@herald/shared';
 import { browser } from 'wxt/browser';
 import { createActing } from './act';
 import { login, logout } from './auth';
 import { Connection, type SocketLike } from './connection';
-import { deviceId } from './device-id';
-import { dueWork } from './due';
-import { ALARM_MIN_MS, createDueScheduler } from './due-scheduler';
-import { muteUntilFor } from './mute';
+import { createDueScheduler } from './due-scheduler';
 import { createNotifier, type NotifierOptions } from './notifier';
+import { createPersonRequests } from './person-requests';
 import { createPersonSync } from './person-sync';
-import { markAllRead, showBadge, updateRecent } from './recent';
-import { kindsOf, zoneOf } from './settings';
-import { snoozeValue } from './snooze';
+import { showBadge } from './recent';
+import { createRinger } from './ringer';
+import { kindsOf } from './settings';
 import { requestSchema, type Reply } from './runtime-messages';
 import { getLocal, removeLocal, serialised, setLocal, type Auth } from './storage';
 
@@ -38,7 +36,8 @@ export function createWorker(options: WorkerOptions = {}) {
   const fetchFn = options.fetchFn ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const sync = createPersonSync({ fetchFn });
   const notifier = createNotifier({ ...options.notifier, sync });
-  const due = createDueScheduler(checkDue);
+  const due = createDueScheduler(createRinger(sync, notifier));
+  const person = createPersonRequests(sync);
   /** The kind filter the relay was last given, to tell a settings change that alters it. */
   let kinds = '';
   const acting = createActing({
@@ -86,27 +85,6 @@ export function createWorker(options: WorkerOptions = {}) {
       connection.subscribe(current);
     }
   });
-
-  /**
-   * Snoozes that ran out and reminders that are due: each rings in the one browser whose claim
-   * of its slot the relay applied. Says when to look again (soon, when the relay was not reached).
-   */
-  async function checkDue(): Promise<number | undefined> {
-    await sync.ready();
-    if (!(await getLocal('auth'))) return undefined;
-    await notifier.applyState(); // a snooze that ran out: the item counts on the badge again
-    const now = Date.now();
-    const { ring, next } = dueWork(await getLocal('recent'), sync.view(), sync.settings(), now);
-    let failed = false;
-    const by = await deviceId();
-    for (const r of ring) {
-      const claim = await sync.claimRing(r.tag, { seq: r.seq, slot: r.slot, by });
-      if (claim === 'won') await notifier.ring(r.tag);
-      failed ||= claim === 'failed';
-    }
-    const retry = now + ALARM_MIN_MS;
-    return failed ? Math.min(next ?? retry, retry) : next;
-  }
 
   /** Every wake-up (install, browser start, alarm, message): make sure we are listening. */
   async function wake(): Promise<void> {
@@ -169,32 +147,14 @@ export function createWorker(options: WorkerOptions = {}) {
       case 'open':
         await notifier.activate(request.tag);
         return { ok: true };
-      case 'markAllRead': {
-        // One request for all of them: the outbox sends the marks together.
-        const list = await getLocal('recent');
-        await sync.markRead(list.map((i) => ({ tag: i.tag, seq: i.seq })));
-        await updateRecent(markAllRead);
-        return { ok: true };
-      }
-      case 'mute': {
-        await sync.ready();
-        const until = muteUntilFor(request.choice, Date.now(), zoneOf(sync.settings()));
-        await sync.updateSettings({ muteUntil: until });
-        return { ok: true };
-      }
-      case 'snooze': {
-        const item = (await getLocal('recent')).find((i) => i.tag === request.tag);
-        if (!item) return { ok: false, code: 'not_found' };
-        await sync.ready();
-        const zone = zoneOf(sync.settings());
-        const value = snoozeValue(request.choice, item.seq, Date.now(), zone, request.ms);
-        await sync.change([{ key: stateKey('snooze', item.tag), value }]);
-        return { ok: true };
-      }
+      case 'markAllRead':
+        return person.markAllRead();
+      case 'mute':
+        return person.mute(request.choice);
+      case 'snooze':
+        return person.snooze(request);
       case 'settings':
-        return (await sync.updateSettings(request.settings))
-          ? { ok: true }
-          : { ok: false, code: 'invalid_request' };
+        return person.settings(request.settings);
       case 'reconnect':
         connection.online();
         return { ok: true };
