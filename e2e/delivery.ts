@@ -2,7 +2,7 @@
 import type { PublishEvent, PublishResponse } from '@herald/shared';
 import { expect } from '@playwright/test';
 import type { Toasts } from './dunst';
-import type { PopupPage } from './pages/popup';
+import type { Popup } from './pages/popup';
 import { jobEvent } from './upstream-events';
 
 export type Publish = (events: PublishEvent | PublishEvent[]) => Promise<PublishResponse>;
@@ -23,11 +23,7 @@ export async function publishJobs(
 }
 
 /** Every published event is in the recent list exactly once, and no toast was shown twice. */
-export async function expectEachOnce(
-  popup: PopupPage,
-  toasts: Toasts,
-  seqs: number[],
-): Promise<void> {
+export async function expectEachOnce(popup: Popup, toasts: Toasts, seqs: number[]): Promise<void> {
   const want = [...seqs].sort((a, b) => a - b);
   await expect
     .poll(async () => (await popup.recentSeqs()).sort((a, b) => a - b), { timeout: 30_000 })

@@ -10,7 +10,9 @@ import { writeConnectorConfig } from '../relay/test/fakes/connector-config';
 import { startRelay, type RelayProcess } from '../relay/test/harness';
 import { ExtensionBrowser } from './browser';
 import { screenshotScreen, Toasts } from './dunst';
-import type { PopupPage } from './pages/popup';
+import { FirefoxBrowser } from './firefox';
+import type { FirefoxPopup } from './pages/firefox-popup';
+import type { Popup, PopupPage } from './pages/popup';
 
 export const ALICE = { name: 'alice', password: 'correct horse battery staple' };
 const UPSTREAM_TOKEN = 'e2e-upstream-token-0123456789';
@@ -35,12 +37,38 @@ interface Fixtures {
   ext: ExtensionBrowser;
   /** The popup, signed in as alice and connected. */
   signedIn: PopupPage;
+  /**
+   * Firefox with the extension installed, on a fresh profile (firefox.ts). Launched only for the
+   * tests that ask for it, and it may run beside `ext`: both toast to the same dunst.
+   */
+  firefox: FirefoxBrowser;
+  /** Firefox's popup, signed in as alice and connected. */
+  firefoxSignedIn: FirefoxPopup;
 }
 
 function desktopPath(name: 'HERALD_E2E_TOAST_LOG' | 'HERALD_E2E_ACTIONS_DIR'): string {
   const path = process.env[name];
   if (!path) throw new Error('no desktop: run the suite through playwright.config.ts');
   return path;
+}
+
+/** Launches `browser` for the test, and closes it and removes its profile after. */
+async function launched<B extends { launch(): Promise<unknown>; dispose(): Promise<void> }>(
+  browser: B,
+  use: (browser: B) => Promise<void>,
+): Promise<void> {
+  try {
+    await browser.launch();
+    await use(browser);
+  } finally {
+    await browser.dispose();
+  }
+}
+
+async function signInAlice<P extends Popup>(popup: P, relay: Relay): Promise<P> {
+  await popup.signIn(relay.url, ALICE.name, ALICE.password);
+  await popup.expectConnected();
+  return popup;
 }
 
 /* eslint-disable no-empty-pattern -- Playwright reads a fixture's dependencies from its first parameter's pattern */
@@ -119,22 +147,19 @@ export const test = base.extend<Fixtures>({
     await toasts.closeAll();
   },
 
-  ext: async ({ tabsGranted, ignoreCertificateErrors }, use) => {
-    const ext = new ExtensionBrowser({ tabsGranted, ignoreCertificateErrors });
-    try {
-      await ext.launch();
-      await use(ext);
-    } finally {
-      await ext.dispose();
-    }
-  },
+  ext: ({ tabsGranted, ignoreCertificateErrors }, use) =>
+    launched(new ExtensionBrowser({ tabsGranted, ignoreCertificateErrors }), use),
 
   signedIn: async ({ ext, relay, toasts }, use) => {
     void toasts; // started before signing in, so every toast of the session is counted
-    const popup = await ext.openPopup();
-    await popup.signIn(relay.url, ALICE.name, ALICE.password);
-    await popup.expectConnected();
-    await use(popup);
+    await use(await signInAlice(await ext.openPopup(), relay));
+  },
+
+  firefox: ({}, use) => launched(new FirefoxBrowser(), use),
+
+  firefoxSignedIn: async ({ firefox, relay, toasts }, use) => {
+    void toasts; // as for signedIn
+    await use(await signInAlice(await firefox.openPopup(), relay));
   },
 });
 /* eslint-enable no-empty-pattern */

@@ -12,7 +12,23 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export class PopupPage {
+/**
+ * What a test does with the popup in either browser: PopupPage in Chromium (Playwright), and
+ * FirefoxPopup (pages/firefox-popup.ts) in Firefox. Helpers that take a Popup work in both.
+ */
+export interface Popup {
+  signIn(relayUrl: string, username: string, password: string): Promise<void>;
+  expectSignedOut(): Promise<void>;
+  expectConnected(): Promise<void>;
+  /** Sets a toggle and waits until the popup shows it set. */
+  setEventType(name: EventType, on: boolean): Promise<void>;
+  /** The data-seq of every item of the recent list, top to bottom. */
+  recentSeqs(): Promise<number[]>;
+  /** The text of every item of the recent list, top to bottom. */
+  recentTexts(): Promise<string[]>;
+}
+
+export class PopupPage implements Popup {
   readonly relayUrl: Locator;
   readonly username: Locator;
   readonly password: Locator;
@@ -76,6 +92,10 @@ export class PopupPage {
       items.map((li) => Number(li.getAttribute('data-seq'))),
     );
     return seqs;
+  }
+
+  async recentTexts(): Promise<string[]> {
+    return (await this.recentItems.allTextContents()).map((t) => t.trim());
   }
 
   /** Recent items whose text contains `text`. */
