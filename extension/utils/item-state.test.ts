@@ -44,6 +44,12 @@ describe('the list and the person state', () => {
     expect(hidden).toEqual([]);
   });
 
+  it('gives back the very list when nothing moved, so nothing is written', () => {
+    const list = [toRecentItem(proposed(3, 'A'))];
+    expect(reconcile(list, view({}), NOW).list).toBe(list);
+    expect(reconcile(list, view({ 'read:ticket:A': { seq: 3 } }), NOW).list).not.toBe(list);
+  });
+
   it('what waits comes first, then newest first', () => {
     const list: RecentItem[] = [
       toRecentItem(makeEvent(9)),

@@ -24,12 +24,15 @@ export function reconcile(
   now: number,
 ): { list: RecentItem[]; hidden: string[] } {
   const hidden: string[] = [];
+  let changed = false;
   const next = list.map((item) => {
     const after = withState(item, view, now);
+    changed ||= after !== item;
     if ((after.read && !item.read) || (after.snoozed && !item.snoozed)) hidden.push(item.tag);
     return after;
   });
-  return { list: next, hidden };
+  // The same list when nothing moved: the caller need not write it (and wake the popup).
+  return { list: changed ? next : (list as RecentItem[]), hidden };
 }
 
 /** Does the item wait on the person (something to decide), whatever they read? */

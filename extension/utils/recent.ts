@@ -113,11 +113,15 @@ export async function showBadge(list: readonly RecentItem[]): Promise<void> {
   await button.setBadgeBackgroundColor({ color: '#c62828' });
 }
 
-/** Read-modify-write of the stored list, serialised so concurrent events cannot lose an entry. */
+/**
+ * Read-modify-write of the stored list, serialised so concurrent events cannot lose an entry.
+ * A change that returns the very list it was given writes nothing (the popup is not woken).
+ */
 export function updateRecent(change: (list: RecentItem[]) => RecentItem[]): Promise<RecentItem[]> {
   return serialised('recent', async () => {
-    const list = change(await getLocal('recent'));
-    await setLocal('recent', list);
+    const before = await getLocal('recent');
+    const list = change(before);
+    if (list !== before) await setLocal('recent', list);
     await showBadge(list);
     return list;
   });
