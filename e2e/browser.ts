@@ -23,6 +23,9 @@ const FLAGS = [
   '--no-first-run',
 ];
 
+/** The app name dunst shows for Chromium's toasts (`ToastRecord.appname`). */
+export const CHROMIUM_APP_NAME = 'Chromium';
+
 type WorkerStatus = 'stopped' | 'starting' | 'running' | 'stopping';
 
 interface VersionsUpdated {

@@ -30,6 +30,11 @@ export default defineConfig({
     action: { default_title: 'Herald' },
     // The options page is the popup in a tab: one set of settings, one place to keep accessible.
     options_ui: { page: 'popup.html', open_in_tab: true },
+    // Firefox gets MV2 (WXT's default for it) on purpose: an MV2 background page is persistent,
+    // so the one WebSocket stays open, where Firefox's MV3 background is an event page it suspends
+    // when idle; and MV3's default extension-pages CSP upgrades insecure requests, so a `ws://`
+    // relay (the quick start's http://127.0.0.1:8787) would be dialled as `wss://` unless we wrote
+    // a CSP of our own. e2e/ tests this build (`.output/firefox-mv2`) in Firefox ESR.
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
