@@ -81,7 +81,9 @@ export function buildSettingsForm(
       const ms = String(remindAfterMs(settings));
       // An interval set elsewhere that the menu lacks is shown as an extra choice, not lost.
       if (![...remind.options].some((o) => o.value === ms)) {
-        remind.append(el('option', { value: ms }, `${Math.round(Number(ms) / 60_000)} min`));
+        const n = Number(ms);
+        const words = n < 60_000 ? `${n / 1000} s` : `${Math.round(n / 60_000)} min`;
+        remind.append(el('option', { value: ms }, words));
       }
       remind.value = ms;
     },
