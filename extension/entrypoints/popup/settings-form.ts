@@ -73,8 +73,9 @@ export function buildSettingsForm(
       if (writes > 0) return;
       const quiet = settings.quietHours ?? defaultQuietHours();
       enabled.checked = quiet.enabled;
-      from.value = quiet.from;
-      to.value = quiet.to;
+      // Any change to the person's state re-renders: a time being typed is left alone.
+      if (document.activeElement !== from) from.value = quiet.from;
+      if (document.activeElement !== to) to.value = quiet.to;
       for (const box of dayBoxes) box.checked = quiet.days.includes(Number(box.value));
       breaks.checked = quiet.stickyBreaksThrough;
       zone.textContent = `Times in ${quiet.timeZone}.`;
