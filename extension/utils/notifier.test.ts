@@ -190,6 +190,25 @@ describe('click', () => {
     expect(openPopup).toHaveBeenCalled();
     expect(await toasts()).toEqual({});
   });
+
+  it('in Firefox (MV2, the toolbar button is browserAction) the summary toast opens the list too', async () => {
+    const { n } = notifier();
+    const openPopup = vi.fn(async () => undefined);
+    const fake = fakeBrowser as unknown as Record<'action' | 'browserAction', unknown>;
+    const action = fake.action;
+    fake.action = undefined;
+    fakeBrowser.browserAction.openPopup = openPopup;
+    fakeBrowser.browserAction.setBadgeText = vi.fn(async () => undefined);
+    fakeBrowser.browserAction.setBadgeBackgroundColor = vi.fn(async () => undefined);
+    try {
+      for (let seq = 1; seq <= 5; seq++) await n.handle(proposed(seq, `T-${seq}`), true);
+      await n.flushCatchUp();
+      await n.activate(SUMMARY_ID);
+      expect(openPopup).toHaveBeenCalled();
+    } finally {
+      fake.action = action;
+    }
+  });
 });
 
 describe('actions on toasts', () => {

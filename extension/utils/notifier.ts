@@ -13,6 +13,7 @@ import {
   quietAfterDecision,
   toRecentItem,
   updateRecent,
+  toolbarButton,
 } from './recent';
 import { kindsOf, quietAt } from './settings';
 import { getLocal, type RecentItem } from './storage';
@@ -222,7 +223,8 @@ export function createNotifier(options: NotifierOptions = {}) {
   /** The summary stands for many events: the popup lists them (where the browser lets us open it). */
   async function showList(): Promise<void> {
     try {
-      await browser.action.openPopup();
+      // Firefox MV2 has no `action`: reaching for it threw, and the catch hid that it never tried.
+      await toolbarButton()?.openPopup();
     } catch {
       // Older Chrome, Firefox without a user gesture: the badge still points at the list.
     }

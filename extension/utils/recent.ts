@@ -98,7 +98,7 @@ export function badgeText(list: readonly RecentItem[], now = Date.now()): string
 }
 
 /** Firefox MV2 exposes the toolbar button as `browserAction`. */
-function toolbarButton() {
+export function toolbarButton() {
   const b = browser as unknown as {
     action?: typeof browser.action;
     browserAction?: typeof browser.action;
