@@ -9,4 +9,13 @@ declare const chrome: {
     create(p: { windowId?: number; url: string; active?: boolean }): Promise<unknown>;
   };
   storage: { local: { get(keys: null | string | string[]): Promise<Record<string, unknown>> } };
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
+  action: { getBadgeText(details: object): Promise<string> };
+};
+
+/** Firefox's promise-based namespace (MV2: the toolbar button is `browserAction`). */
+declare const browser: {
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
+  browserAction: { getBadgeText(details: object): Promise<string> };
+  storage: { local: { get(keys: null | string | string[]): Promise<Record<string, unknown>> } };
 };

@@ -112,6 +112,19 @@ function dunstrc(script: string, picker: string): string {
 [herald_e2e_log]
     summary = "*"
     script = ${script}
+
+# Firefox cannot ask for a toast that stays (it refuses requireInteraction), so dunst would
+# expire its toasts after 10 s. Here they stay until closed: a Firefox toast that goes away was
+# closed by someone (the extension, a click), never by the clock racing a slow test.
+[herald_e2e_firefox_until_closed]
+    appname = Firefox
+    timeout = 0
+
+# Except toasts whose title says they expire: those go by themselves after two seconds, as a
+# Firefox toast does for a person, to show what stays after it has gone.
+[herald_e2e_expires]
+    summary = "*expires by itself*"
+    timeout = 2
 `;
 }
 

@@ -140,14 +140,20 @@ export class Toasts {
     return new Set((history.data[0] ?? []).map((n) => n.id.data));
   }
 
-  /** How many toasts shown about `text` are still on screen (not closed since). */
-  async stillShown(text: string): Promise<number> {
+  /** How many toasts shown about `text` (by `appname`, if given) are still on screen. */
+  async stillShown(text: string, appname?: string): Promise<number> {
     const closed = await this.closedIds();
     return new Set(
       this.about(text)
+        .filter((t) => appname === undefined || t.appname === appname)
         .map((t) => t.id)
         .filter((id) => !closed.has(id)),
     ).size;
+  }
+
+  /** The apps that showed a toast about `text`, once each, sorted. */
+  appsAbout(text: string): string[] {
+    return [...new Set(this.about(text).map((t) => t.appname))].sort();
   }
 
   /** Whether the one toast shown about `text` is still on screen. */
@@ -166,6 +172,14 @@ export class Toasts {
    */
   async click(position = 0): Promise<void> {
     await dunstctl(['action', String(position)]);
+  }
+
+  /**
+   * Closes one toast as a person would (dunst tells the browser "dismissed by the user"): the
+   * first on screen, which is the most urgent, then the oldest.
+   */
+  async dismiss(): Promise<void> {
+    await dunstctl(['close']);
   }
 
   async closeAll(): Promise<void> {

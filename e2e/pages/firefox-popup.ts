@@ -4,7 +4,7 @@
 // its <label>, a password field not at all), so the few names the popup has are looked up here.
 import { expect } from '@playwright/test';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import type { EventType, Popup } from './popup';
+import type { EventType, Popup, WorkerRequest } from './popup';
 
 /** A text field or checkbox by its label, a button by its name, or the element with a role. */
 type Target =
@@ -118,6 +118,18 @@ export class FirefoxPopup implements Popup {
     await expect
       .poll(() => this.checked(name), { message: `"${name}" ${on ? 'on' : 'off'}` })
       .toBe(on);
+  }
+
+  ask(request: WorkerRequest): Promise<unknown> {
+    return this.page.evaluate((r) => browser.runtime.sendMessage(r), request);
+  }
+
+  badgeText(): Promise<string> {
+    return this.page.evaluate(() => browser.browserAction.getBadgeText({}));
+  }
+
+  storageLocal(key: string): Promise<Record<string, unknown>> {
+    return this.page.evaluate((k) => browser.storage.local.get(k), key);
   }
 
   recentSeqs(): Promise<number[]> {

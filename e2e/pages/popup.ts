@@ -26,7 +26,23 @@ export interface Popup {
   recentSeqs(): Promise<number[]>;
   /** The text of every item of the recent list, top to bottom. */
   recentTexts(): Promise<string[]>;
+  /** Clicks the button with this name. */
+  click(button: string): Promise<void>;
+  /**
+   * Sends the worker a request as the popup does (extension/utils/runtime-messages.ts): for the
+   * test hooks (a snooze of a few seconds, a reminder interval of a few seconds).
+   */
+  ask(request: WorkerRequest): Promise<unknown>;
+  /** What the toolbar button's badge says. */
+  badgeText(): Promise<string>;
+  /** The extension's storage.local entries under `key`. */
+  storageLocal(key: string): Promise<Record<string, unknown>>;
 }
+
+/** The worker requests the tests send (a subset of extension/utils/runtime-messages.ts). */
+export type WorkerRequest =
+  | { type: 'snooze'; tag: string; choice: 'hour' | 'tomorrow' | 'change' | 'off'; ms?: number }
+  | { type: 'settings'; settings: { remindAfterMs?: number } };
 
 export class PopupPage implements Popup {
   readonly relayUrl: Locator;
@@ -92,6 +108,22 @@ export class PopupPage implements Popup {
       items.map((li) => Number(li.getAttribute('data-seq'))),
     );
     return seqs;
+  }
+
+  async click(button: string): Promise<void> {
+    await this.page.getByRole('button', { name: button, exact: true }).click();
+  }
+
+  ask(request: WorkerRequest): Promise<unknown> {
+    return this.page.evaluate((r) => chrome.runtime.sendMessage(r), request);
+  }
+
+  badgeText(): Promise<string> {
+    return this.page.evaluate(() => chrome.action.getBadgeText({}));
+  }
+
+  storageLocal(key: string): Promise<Record<string, unknown>> {
+    return this.page.evaluate((k) => chrome.storage.local.get(k), key);
   }
 
   async recentTexts(): Promise<string[]> {

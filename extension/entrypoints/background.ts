@@ -15,7 +15,7 @@ export default defineBackground(() => {
   browser.notifications.onButtonClicked?.addListener(
     (id, index) => void worker.onNotificationButtonClicked(id, index),
   );
-  // Chrome says whether the person closed the toast; Firefox passes no `byUser` (see notifier).
+  // `byUser`: the person closed the toast, not its expiry (only Chrome tells: see notifier).
   browser.notifications.onClosed.addListener(
     (id, byUser?: boolean) => void worker.onNotificationClosed(id, byUser),
   );

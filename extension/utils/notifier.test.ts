@@ -430,11 +430,12 @@ describe("the person's state from other browsers", () => {
     expect((await getLocal('recent'))[0]?.snoozed).toBeUndefined();
   });
 
-  it('a click and a toast the person closed (Chrome says byUser) send a read mark; a close Firefox reports does not', async () => {
+  it('a click and a toast the person closed (byUser) send a read mark; a toast that expired does not', async () => {
     const { n, sync } = following();
     await n.handle(proposed(1, 'T-1'), false);
     await n.handle(proposed(2, 'T-2'), false);
     await n.activate('ticket:T-1');
+    await n.closed('ticket:T-2', false);
     await n.closed('ticket:T-2', undefined);
     expect(sync.view().outbox).toEqual({ 'read:ticket:T-1': { seq: 1 } });
     await n.closed('ticket:T-2', true);
@@ -443,6 +444,18 @@ describe("the person's state from other browsers", () => {
       'read:ticket:T-2': { seq: 2 },
     });
     expect(await fakeBrowser.action.getBadgeText({})).toBe('');
+  });
+
+  it('in Firefox a closed toast is no read: it says byUser for an expired one too', async () => {
+    const sync = offlineSync();
+    const n = createNotifier({ richToasts: false, now: () => NOW, sync, closeIsRead: false });
+    sync.onChange(() => n.applyState());
+    await n.handle(proposed(1, 'T-1'), false);
+    await n.closed('ticket:T-1', true);
+    expect(sync.view().outbox).toEqual({});
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('1');
+    await n.activate('ticket:T-1');
+    expect(sync.view().outbox).toEqual({ 'read:ticket:T-1': { seq: 1 } });
   });
 
   it('quiet hours list what arrives; what waits breaks through only when the person lets it', async () => {

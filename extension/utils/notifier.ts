@@ -38,6 +38,12 @@ export interface NotifierOptions {
    * them and rejects a toast that names them.
    */
   richToasts?: boolean;
+  /**
+   * Whether a toast closed with `byUser` was closed by the person. Chrome tells an expired toast
+   * from a dismissed one; Firefox 153 says `byUser: true` for both (checked under dunst, which
+   * reports the difference), so there only a click or the list marks an item read.
+   */
+  closeIsRead?: boolean;
   now?: () => number;
   open?: (url: string) => Promise<unknown>;
   /** The person's state and settings (read marks, snoozes, toggles, quiet hours). */
@@ -55,6 +61,7 @@ export type Notifier = ReturnType<typeof createNotifier>;
  */
 export function createNotifier(options: NotifierOptions = {}) {
   const richToasts = options.richToasts ?? !import.meta.env.FIREFOX;
+  const closeIsRead = options.closeIsRead ?? !import.meta.env.FIREFOX;
   const now = options.now ?? Date.now;
   const open = options.open ?? openUrl;
   const sync = options.sync ?? createPersonSync({ now });
@@ -202,12 +209,13 @@ export function createNotifier(options: NotifierOptions = {}) {
   }
 
   /**
-   * A toast closed. Only Chrome says whether the person closed it (`byUser`); Firefox does not,
-   * and its toasts also close on their own after a few seconds, so there a close is not taken
-   * as "read": the item stays waiting in the list and on the badge.
+   * A toast closed. One the person closed is a read (where the browser can say so: see
+   * closeIsRead); one that expired or was replaced leaves the item waiting in the list and on the
+   * badge.
    */
   async function closed(id: string, byUser: boolean | undefined): Promise<void> {
-    if (byUser !== true || id === SUMMARY_ID || id.startsWith(OUTCOME_PREFIX)) return;
+    if (!closeIsRead || byUser !== true || id === SUMMARY_ID || id.startsWith(OUTCOME_PREFIX))
+      return;
     const item = (await getLocal('recent')).find((i) => i.tag === id);
     if (item) await sync.markRead([{ tag: item.tag, seq: item.seq }]);
   }
