@@ -26,8 +26,9 @@ async function remindAfterMs(popup: Popup): Promise<number | undefined> {
   return (entries?.['settings']?.value as { remindAfterMs?: number } | undefined)?.remindAfterMs;
 }
 
-test('22. a toast dismissed in Chromium goes in Firefox too; "Mark all read" in Firefox clears Chromium’s badge', async ({
+test('22. a toast dismissed in Chromium goes in Firefox too; "Mark all read" in Firefox clears Chromium’s badge; what was read while Firefox was closed is not toasted when it returns', async ({
   signedIn,
+  firefox,
   firefoxSignedIn,
   tracker,
   toasts,
@@ -70,6 +71,28 @@ test('22. a toast dismissed in Chromium goes in Firefox too; "Mark all read" in 
   }
   // Nothing was toasted twice on the way (a read mark never raises anything).
   expect(toasts.about(first.title)).toHaveLength(2);
+
+  // Firefox is quit; meanwhile something arrives and is read in Chromium (a click on its toast).
+  await firefox.close();
+  const whileAway = newTicket('Handled while Firefox was closed');
+  tracker.push(ticketMove(whileAway, 'proposed_resolution', 'in_progress'));
+  await expect.poll(() => toasts.appsAbout(whileAway.title)).toEqual([CHROMIUM_APP_NAME]);
+  await toasts.click(0);
+  await expect.poll(() => signedIn.badgeText()).toBe('');
+  // Firefox starts again and replays what it missed: listed, read, and not toasted.
+  await firefox.launch();
+  const again = await firefox.openPopup();
+  await again.expectConnected();
+  await expect
+    .poll(() => again.recentTexts())
+    .toContainEqual(expect.stringContaining(whileAway.title));
+  const later = newTicket('Heard after Firefox came back');
+  tracker.push(ticketMove(later, 'in_progress'));
+  await expect.poll(() => toasts.appsAbout(later.title)).toEqual(BOTH);
+  expect(toasts.appsAbout(whileAway.title), 'not toasted again in Firefox').toEqual([
+    CHROMIUM_APP_NAME,
+  ]);
+  expect(await again.badgeText()).toBe('');
 });
 
 test('23. a snoozed item comes back once, on one browser; a reminder rings once per interval, on one browser', async ({
