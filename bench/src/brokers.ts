@@ -20,6 +20,15 @@ const BIN: Record<BrokerName, string> = {
   nats: process.env.HERALD_BENCH_NATS ?? '/usr/sbin/nats-server',
 };
 
+/**
+ * Extra mosquitto.conf lines, `;`-separated (HERALD_BENCH_MOSQUITTO_CONF), e.g.
+ * `allow_duplicate_messages true`: a run with them says so beside the version.
+ */
+const MOSQUITTO_EXTRA = (process.env.HERALD_BENCH_MOSQUITTO_CONF ?? '')
+  .split(';')
+  .map((l) => l.trim())
+  .filter(Boolean);
+
 export const isBrokerTarget = (name: string): name is BrokerName =>
   (BROKERS as string[]).includes(name);
 
@@ -44,7 +53,9 @@ function version(name: BrokerName): string {
  * plain MQTT listener (the publisher's) sits beside it. The WebSocket listener ignores an address
  * and is held to loopback by `bind_interface lo`. Anonymous, no persistence; `user` is the
  * bench's own, so a root run does not drop to `mosquitto` (which could not write the temp dir).
- * Everything else is the default (max_queued_messages 1000: QoS 0 beyond it is dropped).
+ * Everything else is the default (max_queued_messages 1000: QoS 0 beyond it is dropped;
+ * allow_duplicate_messages false: each delivery compares the client's id with every client the
+ * message went to before, by strcmp).
  */
 function mosquittoConfig(dir: string, tcpPort: number, wsPort: number): string[] {
   const conf = join(dir, 'mosquitto.conf');
@@ -59,6 +70,7 @@ function mosquittoConfig(dir: string, tcpPort: number, wsPort: number): string[]
       `listener ${wsPort}`,
       'protocol websockets',
       'bind_interface lo',
+      ...MOSQUITTO_EXTRA,
       '',
     ].join('\n'),
   );
@@ -112,7 +124,10 @@ export async function startBroker(name: BrokerName): Promise<Target> {
       wsUrl: `ws://127.0.0.1:${wsPort}/`,
       publishUrl: `${name === 'mosquitto' ? 'mqtt' : 'nats'}://127.0.0.1:${tcpPort}`,
       publish: pub.publish,
-      version: version(name),
+      version:
+        name === 'mosquitto' && MOSQUITTO_EXTRA.length
+          ? `${version(name)} with ${MOSQUITTO_EXTRA.join('; ')}`
+          : version(name),
       // strace: one sendto(2) (and a poll) per delivery, which syscw does not see.
       writesUncounted: name === 'mosquitto',
       stop,
