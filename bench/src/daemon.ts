@@ -53,14 +53,15 @@ export function answers(
 /**
  * Starts a server binary of the bench's own (never a shared instance) and resolves once `ready()`
  * says so, polled every 50 ms for up to 10 s; rejects if it exits first. Its stderr is the
- * bench's, its stdout ignored.
+ * bench's, its stdout ignored; `env` is its whole environment.
  */
 export async function spawnDaemon(
   bin: string,
   args: string[],
   ready: () => Promise<boolean>,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ChildProcess> {
-  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const name = bin.split('/').pop();
   const exited = new Promise<never>((_, reject) => {
     child.once('error', reject);
