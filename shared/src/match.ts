@@ -22,13 +22,17 @@ function kindMatchesOne(pattern: string, kind: string): boolean {
   return pattern === kind;
 }
 
+// Shared: a relay holds one filter per reader, and most readers take every kind.
+const everyKind = () => true;
+const noKind = () => false;
+
 /**
  * Compiles a kind filter (see kindFilterSchema) into a predicate: `undefined` means every kind,
  * `[]` means none (a person who turned every type off hears nothing).
  */
 export function kindFilter(patterns: readonly string[] | undefined): (kind: string) => boolean {
-  if (!patterns) return () => true;
-  if (patterns.length === 0) return () => false;
+  if (!patterns) return everyKind;
+  if (patterns.length === 0) return noKind;
   const include = patterns.filter((p) => !p.startsWith('!'));
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   return (kind) =>
