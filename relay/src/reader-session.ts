@@ -5,7 +5,7 @@ import type { Transport } from './frames';
 import type { StateReader } from './person-state-readers';
 import { resumePoint, type ResumePoint } from './resume';
 import type { LogPosition } from './store/log';
-import { Subscriber, type Sink } from './subscriber';
+import { Subscriber, type Reader, type Sink } from './subscriber';
 
 /**
  * The peer's address. Behind the one trusted proxy (`HERALD_TRUST_PROXY`), that is the last
@@ -100,7 +100,14 @@ export class ReaderSession {
         return 'gone';
       }
     }
-    const reader = { ...principal, address: this.address };
+    // Built field by field: a spread of the principal gave every reader a hidden class of its
+    // own (~250 bytes per idle connection in heap snapshots).
+    const reader: Reader = {
+      name: principal.name,
+      topics: principal.topics,
+      tokenHash: principal.tokenHash,
+      address: this.address,
+    };
     this.sub = new Subscriber(reader, sink, point.after, opening.kinds);
     ctx.logger.info(
       {
