@@ -31,7 +31,7 @@ describe('reminders', () => {
       next: T + 30 * MIN,
     });
     expect(dueWork([waiting()], view(), every30, T + 31 * MIN)).toEqual({
-      ring: [{ tag: 'ticket:A', seq: 5, slot: T + 30 * MIN, reason: 'remind' }],
+      ring: [{ tag: 'ticket:A', seq: 5, slot: T + 30 * MIN, reason: 'remind', ifRev: 0 }],
       next: T + 60 * MIN,
     });
   });
@@ -104,7 +104,7 @@ describe('snoozes that end', () => {
       next: T + 10 * MIN,
     });
     expect(dueWork([waiting()], snoozed, every30, T + 10 * MIN).ring).toEqual([
-      { tag: 'ticket:A', seq: 5, slot: T + 10 * MIN, reason: 'snooze' },
+      { tag: 'ticket:A', seq: 5, slot: T + 10 * MIN, reason: 'snooze', ifRev: 0 },
     ]);
     const rung = view({
       'snooze:ticket:A': { seq: 5, until: T + 10 * MIN },

@@ -1,5 +1,6 @@
 import type { PersonSettings } from '@herald/shared';
-import { ringOf, snoozeOf, type StateView } from './person-state';
+import { stateKey } from '@herald/shared';
+import { revOf, ringOf, snoozeOf, type StateView } from './person-state';
 import { waits } from './item-state';
 import { quietAt, remindAfterMs } from './settings';
 import type { RecentItem } from './storage';
@@ -10,6 +11,8 @@ export interface DueRing {
   seq: number;
   slot: number;
   reason: 'snooze' | 'remind';
+  /** The rev of `ring:<tag>` this decision saw (0: none): the claim is made against it. */
+  ifRev: number;
 }
 
 /** When the item arrived, by the relay's clock when known: reminders count from it. */
@@ -41,6 +44,7 @@ export function dueWork(
   for (const item of list) {
     if (item.decided || item.resolves) continue;
     const rang = ringOf(view, item.tag);
+    const ifRev = revOf(view, stateKey('ring', item.tag));
     const lastRung = rang && rang.seq === item.seq ? rang.slot : 0;
     const snooze = snoozeOf(view, item.tag);
     const until = snooze && 'until' in snooze ? snooze.until : 0;
@@ -52,7 +56,7 @@ export function dueWork(
     const matters = waits(item) || !item.read;
     if (until > 0 && until > arrivedAt(item) && lastRung < until && matters) {
       if (!quietAt(settings, until, item.sticky)) {
-        ring.push({ tag: item.tag, seq: item.seq, slot: until, reason: 'snooze' });
+        ring.push({ tag: item.tag, seq: item.seq, slot: until, reason: 'snooze', ifRev });
         continue;
       }
     }
@@ -62,7 +66,7 @@ export function dueWork(
     const slot = since + k * interval;
     const heard = slot >= lastRung + interval && slot >= (item.listedAt ?? 0);
     if (k >= 1 && heard && !quietAt(settings, slot, true)) {
-      ring.push({ tag: item.tag, seq: item.seq, slot, reason: 'remind' });
+      ring.push({ tag: item.tag, seq: item.seq, slot, reason: 'remind', ifRev });
     }
     later(since + (k + 1) * interval);
   }

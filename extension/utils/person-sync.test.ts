@@ -113,12 +113,27 @@ describe('person sync', () => {
       lose ? { key, applied: false, reason: 'conflict', current } : undefined,
     );
     const sync = createPersonSync({ fetchFn: r.fetchFn });
-    expect(await sync.claimRing('a', { seq: 1, slot: 5, by: 'me' })).toBe('won');
+    expect(await sync.claimRing('a', { seq: 1, slot: 5, by: 'me' }, 0)).toBe('won');
     expect(r.calls[0]?.puts[0]).toMatchObject({ key: 'ring:a', ifRev: 0 });
     lose = true;
-    expect(await sync.claimRing('a', { seq: 1, slot: 9, by: 'me' })).toBe('lost');
+    expect(await sync.claimRing('a', { seq: 1, slot: 9, by: 'me' }, 11)).toBe('lost');
     expect(r.calls[1]?.puts[0]).toMatchObject({ ifRev: 11 });
     expect(sync.view().mirror.entries['ring:a']?.rev).toBe(30);
+  });
+
+  it('a ring is claimed with the rev its decision saw, not a newer one heard since', async () => {
+    // Two browsers due at once: the other's ring arrives here between deciding and claiming.
+    // Claiming with the rev held by then would be applied, and both would ring.
+    const r = relay(() => undefined);
+    const sync = createPersonSync({ fetchFn: r.fetchFn });
+    const other = { seq: 1, slot: 5, by: 'other' };
+    await sync.applyFrame({
+      head: 7,
+      reset: false,
+      entries: [{ key: 'ring:a', rev: 7, at: 1, value: other }],
+    });
+    await sync.claimRing('a', { seq: 1, slot: 5, by: 'me' }, 0);
+    expect(r.calls.at(-1)?.puts[0]).toMatchObject({ key: 'ring:a', ifRev: 0 });
   });
 
   it('clear forgets the mirror and the outbox: the next person starts from nothing', async () => {

@@ -8,7 +8,7 @@ import {
   type StateSnapshot,
 } from '@herald/shared';
 import { createFlusher, queuePuts, withoutSent } from './outbox';
-import { applyEntry, applySnapshot, readSeq, revOf, type StateView } from './person-state';
+import { applyEntry, applySnapshot, readSeq, type StateView } from './person-state';
 import {
   effectiveSettings,
   hasSettings,
@@ -154,10 +154,12 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
     },
 
     /**
-     * Claims a reminder's slot with `ifRev` = the rev held: of all the browsers due at once, the
-     * relay applies exactly one. Not through the outbox: a claim sent later would ring late.
+     * Claims a reminder's slot with `ifRev` = the rev of `ring:<tag>` the decision to ring was
+     * made on: of all the browsers due at once, the relay applies exactly one. Not the rev held
+     * now: another browser's ring heard in between would make this claim succeed too. Not
+     * through the outbox: a claim sent later would ring late.
      */
-    async claimRing(tag: string, ring: Ring): Promise<RingClaim> {
+    async claimRing(tag: string, ring: Ring, ifRev: number): Promise<RingClaim> {
       await ready();
       const auth = await getLocal('auth');
       if (!auth) return 'failed';
@@ -166,7 +168,7 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
       const outcome = await postState(
         auth.relayUrl,
         auth.token,
-        [{ key, value: ring, ifRev: revOf(view, key) }],
+        [{ key, value: ring, ifRev }],
         fetchFn,
       );
       const result = outcome.ok ? outcome.response.results[0] : undefined;

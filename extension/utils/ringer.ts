@@ -20,7 +20,7 @@ export function createRinger(sync: PersonSync, notifier: Notifier) {
     let failed = false;
     const by = await deviceId();
     for (const r of ring) {
-      const claim = await sync.claimRing(r.tag, { seq: r.seq, slot: r.slot, by });
+      const claim = await sync.claimRing(r.tag, { seq: r.seq, slot: r.slot, by }, r.ifRev);
       if (claim === 'won') await notifier.ring(r.tag);
       failed ||= claim === 'failed';
     }
