@@ -40,7 +40,7 @@ function certificate(dir: string): string {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-bench-haproxy-'));
-const [relay] = await startHerald({ HERALD_LOG_LEVEL: 'info', HERALD_TRUST_PROXY: 'true' });
+const [relay] = await startHerald({ HERALD_TRUST_PROXY: 'true' });
 const relayAt = new URL(relay!.publishUrl).host;
 const port = await freePort();
 const env = {

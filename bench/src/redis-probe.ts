@@ -42,7 +42,7 @@ async function reader(t: Target): Promise<WebSocket> {
 const rows: Record<string, unknown>[] = [];
 for (const relays of counts) {
   const redis = await startRedis();
-  const all = await startHerald({ HERALD_LOG_LEVEL: 'info' }, [], redis, relays);
+  const all = await startHerald({}, [], redis, relays);
   const [a, ...others] = all;
   const readers = await Promise.all(all.map(reader));
   /** CPU µs so far of the redis-server, relay A, and the other relays together. */

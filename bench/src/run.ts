@@ -86,11 +86,6 @@ const PUBLISH = [
   { batch: 100, inFlight: 4 },
 ];
 
-/** Settings that let a benchmark's many clients from one machine past per-address limits. */
-const HERALD_ENV: Record<string, string> = {
-  HERALD_LOG_LEVEL: process.env.HERALD_LOG_LEVEL ?? 'info',
-};
-
 /** Node flags for the relay: a V8 CPU profile per target with --herald-cpu-prof. */
 function relayNodeArgs(name: string): string[] {
   if (opt('herald-cpu-prof') !== 'true') return [];
@@ -100,12 +95,12 @@ function relayNodeArgs(name: string): string[] {
 
 async function start(name: TargetName): Promise<Target> {
   if (isBrokerTarget(name)) return startBroker(name);
-  if (name === 'herald') return (await startHerald(HERALD_ENV, relayNodeArgs(name)))[0]!;
+  if (name === 'herald') return (await startHerald({}, relayNodeArgs(name)))[0]!;
   if (name !== 'herald-redis') return startPeer(name, opt('sio-official') === 'true');
   // Its own redis-server, stopped with it.
   const redis = await startRedis();
   try {
-    const [relay] = await startHerald(HERALD_ENV, relayNodeArgs(name), redis);
+    const [relay] = await startHerald({}, relayNodeArgs(name), redis);
     return {
       ...relay!,
       stop: async () => {
@@ -240,7 +235,7 @@ if (failoverAt) {
     failoverResult = await failover({
       ...failoverAt,
       clientProcs,
-      env: HERALD_ENV,
+      env: {},
       nodeArgs: relayNodeArgs('failover'),
     });
   } catch (err) {

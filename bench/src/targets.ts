@@ -136,6 +136,9 @@ function setupHerald(extraEnv: Record<string, string>, redis?: RedisServer): Her
     HERALD_DATA_DIR: dataDir,
     HERALD_PORT: '0',
     ...extraEnv,
+    // The port is read from the "listening" log line, an info line: a quieter level (in the
+    // caller's environment or the extras) would hide it and leave the bench waiting.
+    HERALD_LOG_LEVEL: 'info',
   };
   delete env.HERALD_REDIS_URL;
   if (redis) {
@@ -160,7 +163,7 @@ async function serveRelay(
     cwd,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = new Promise<number>((resolve, reject) => {
     let buf = '';
     const t = setTimeout(() => reject(new Error('herald did not log "listening" in 15 s')), 15_000);
     child.stdout!.on('data', (c: Buffer) => {
@@ -175,6 +178,11 @@ async function serveRelay(
       if (buf.length > 1e5) buf = buf.slice(-1e4);
     });
     child.once('exit', (code) => reject(new Error(`herald exited with ${code}`)));
+  });
+  // A relay that never said it listens is still running: stop it rather than leave it behind.
+  const port = await listening.catch(async (err: unknown) => {
+    await stopChild(child);
+    throw err;
   });
   return { child, port };
 }
