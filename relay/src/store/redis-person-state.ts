@@ -66,10 +66,18 @@ end
 return out
 `;
 
-/** Reads atomically: head, trimmed, then entry JSON for every key with rev > ARGV[1]. */
+/**
+ * Reads atomically: the head, whether the reader must start over (`since` ahead of the head, or
+ * before what was trimmed: 1), then entry JSON for every key with rev > `since` (all of them
+ * when starting over), in rev order.
+ */
 const READ = `
-local out = {redis.call('HGET', KEYS[1], 'rev') or '0', redis.call('HGET', KEYS[1], 'trimmed') or '0'}
-local keys = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf')
+local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
+local trimmed = tonumber(redis.call('HGET', KEYS[1], 'trimmed') or '0')
+local since = tonumber(ARGV[1])
+local reset = since > rev or since < trimmed
+local out = {rev, reset and 1 or 0}
+local keys = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. (reset and 0 or since), '+inf')
 if #keys > 0 then
   local vals = redis.call('HMGET', KEYS[3], unpack(keys))
   for i = 1, #vals do out[#out + 1] = vals[i] end
@@ -145,16 +153,15 @@ export class RedisPersonState implements PersonStateStore {
 
   async read(user: string, since: number) {
     const [head, vals, , revs] = this.keys(user);
-    const first = await this.redis.script<string[]>(READ, [head!, revs!, vals!], [String(since)]);
-    const rev = Number(first[0]);
-    const reset = since > rev || since < Number(first[1]);
-    const reply = reset
-      ? await this.redis.script<string[]>(READ, [head!, revs!, vals!], ['0'])
-      : first;
+    const reply = await this.redis.script<(number | string)[]>(
+      READ,
+      [head!, revs!, vals!],
+      [String(since)],
+    );
     return {
       head: Number(reply[0]),
-      reset,
-      entries: reply.slice(2).map((json) => JSON.parse(json) as StateEntry),
+      reset: Number(reply[1]) === 1,
+      entries: reply.slice(2).map((json) => JSON.parse(String(json)) as StateEntry),
     };
   }
 
