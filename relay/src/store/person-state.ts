@@ -34,6 +34,3 @@ export function valueSeq(value: unknown): number | undefined {
   const seq = (value as { seq?: unknown } | null)?.seq;
   return typeof seq === 'number' ? seq : undefined;
 }
-
-/** Keys that are never dropped to keep a person under the entry bound. */
-export const KEPT_KEYS = ['settings'];

@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PERSON_STATE_MAX_ENTRIES, type StateEntry, type StatePut } from '@herald/shared';
 import {
-  KEPT_KEYS,
+  PERSON_STATE_MAX_ENTRIES,
+  SETTINGS_KEY,
+  type StateEntry,
+  type StatePut,
+} from '@herald/shared';
+import {
   valueSeq,
   type PersonStateFeed,
   type PersonStateStore,
@@ -12,7 +16,7 @@ import type { Redis } from './redis-client';
 /**
  * Applies one person's puts atomically. KEYS: head (hash: rev, trimmed), vals (key → entry
  * JSON), seqs (key → item seq), revs (zset key by rev), feed (stream). ARGV: now, max entries,
- * user, kept key, then key, ifRev, seq, value JSON per put ('' = none). Returns the head, then
+ * user, the settings key (never dropped), then key, ifRev, seq, value JSON per put ('' = none). Returns the head, then
  * status (1 applied, 2 conflict, 3 stale), rev, current entry JSON per put.
  */
 const PUT = `
@@ -123,7 +127,7 @@ export class RedisPersonState implements PersonStateStore {
   }
 
   async put(user: string, puts: StatePut[], now: number): Promise<PutOutcome> {
-    const args = [String(now), String(this.maxEntries), user, KEPT_KEYS[0]!];
+    const args = [String(now), String(this.maxEntries), user, SETTINGS_KEY];
     for (const put of puts) {
       const seq = valueSeq(put.value);
       args.push(

@@ -1,7 +1,11 @@
-import { PERSON_STATE_MAX_ENTRIES, type StateEntry, type StatePut } from '@herald/shared';
+import {
+  PERSON_STATE_MAX_ENTRIES,
+  SETTINGS_KEY,
+  type StateEntry,
+  type StatePut,
+} from '@herald/shared';
 import type { Db } from './database';
 import {
-  KEPT_KEYS,
   valueSeq,
   type PersonStateFeed,
   type PersonStateStore,
@@ -89,9 +93,8 @@ export class SqlitePersonState implements PersonStateStore {
     return outcome;
   }
 
-  /** Drops the oldest item entries past the bound; returns the newest rev dropped (or 0). */
+  /** Drops the oldest item entries past the bound (never the settings); returns the newest rev dropped (or 0). */
   private trim(user: string): number {
-    const placeholders = KEPT_KEYS.map(() => '?').join(',');
     const { n } = this.db
       .prepare(`SELECT count(*) AS n FROM person_state WHERE user = ?`)
       .get(user) as { n: number };
@@ -100,11 +103,11 @@ export class SqlitePersonState implements PersonStateStore {
     const dropped = this.db
       .prepare(
         `DELETE FROM person_state WHERE rowid IN (
-           SELECT rowid FROM person_state WHERE user = ? AND key NOT IN (${placeholders})
+           SELECT rowid FROM person_state WHERE user = ? AND key != ?
            ORDER BY rev LIMIT ?)
          RETURNING rev`,
       )
-      .all(user, ...KEPT_KEYS, excess) as { rev: number }[];
+      .all(user, SETTINGS_KEY, excess) as { rev: number }[];
     return Math.max(0, ...dropped.map((d) => d.rev));
   }
 
