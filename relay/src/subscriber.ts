@@ -6,6 +6,8 @@ export interface Sink {
   readonly transport: Transport;
   /** Writes a batch in one corked burst. */
   write(chunks: Buffer[]): void;
+  /** Writes one buffer: the live path, one socket write per reader per turn. */
+  write1(chunk: Buffer): void;
   /** Bytes written but not yet taken by the peer. */
   buffered(): number;
   /** Resolves when the peer has taken what was buffered (or the sink closed). */
@@ -31,9 +33,11 @@ export class ReadFilter {
   private topicCache: Map<string, boolean> | undefined;
   private kindCache: Map<string, boolean> | undefined;
 
+  /** `scope` (the reader's transport) is part of the key: equal keys take the same bytes. */
   constructor(
     private readonly topics: readonly string[],
     kinds: string[] | undefined,
+    private readonly scope = '',
   ) {
     this.setKinds(kinds);
   }
@@ -47,7 +51,7 @@ export class ReadFilter {
 
   setKinds(kinds: string[] | undefined): void {
     this.kindPatterns = kinds;
-    this.key = JSON.stringify([this.topics, kinds ?? null]);
+    this.key = this.scope + JSON.stringify([this.topics, kinds ?? null]);
     this.kindOk = kindFilter(kinds);
     this.kindCache = undefined;
   }
@@ -70,15 +74,13 @@ export class ReadFilter {
   }
 }
 
-/** One connected reader: its filter, its cursor, and what is queued for the next flush. */
+/** One connected reader: its filter and its cursor. */
 export class Subscriber {
   /** The newest seq this reader has been sent or has had filtered out. */
   lastSent: number;
   /** False while replaying history: live fan-out skips it until it has caught up. */
   live = false;
   closed = false;
-  queue: Buffer[] = [];
-  queuedBytes = 0;
   readonly filter: ReadFilter;
 
   constructor(
@@ -88,7 +90,7 @@ export class Subscriber {
     kinds: string[] | undefined,
   ) {
     this.lastSent = since;
-    this.filter = new ReadFilter(reader.topics, kinds);
+    this.filter = new ReadFilter(reader.topics, kinds, sink.transport);
   }
 
   accepts(topic: string, kind: string): boolean {
