@@ -22,8 +22,8 @@ import { checkTargets } from './targets-check';
  * --failover (also the failover storm: two relays on one Redis, kill -9 the one the readers are
  * on; --failover-clients=5000 --failover-rate=20; --only=none for the failover alone)
  * --sio-official (socket.io-client, not the raw engine.io client)
- * --herald-cpu-prof (profiles land in bench/results/profiles/<target>/; summarise with
- * cpuprofile-summary.ts). HERALD_BENCH_CLI=path/to/herald-relay.js benchmarks another build.
+ * --herald-cpu-prof (a V8 CPU profile of each Herald relay and of the floor, to set them side by
+ * side; profiles land in bench/results/profiles/<target>/; summarise with cpuprofile-summary.ts). HERALD_BENCH_CLI=path/to/herald-relay.js benchmarks another build.
  */
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined =>
@@ -86,7 +86,7 @@ const PUBLISH = [
   { batch: 100, inFlight: 4 },
 ];
 
-/** Node flags for the relay: a V8 CPU profile per target with --herald-cpu-prof. */
+/** Node flags for a relay or the floor: a V8 CPU profile per target with --herald-cpu-prof. */
 function relayNodeArgs(name: string): string[] {
   if (opt('herald-cpu-prof') !== 'true') return [];
   const dir = new URL(`../results/profiles/${name}/`, import.meta.url).pathname;
@@ -96,7 +96,12 @@ function relayNodeArgs(name: string): string[] {
 async function start(name: TargetName): Promise<Target> {
   if (isBrokerTarget(name)) return startBroker(name);
   if (name === 'herald') return (await startHerald({}, relayNodeArgs(name)))[0]!;
-  if (name !== 'herald-redis') return startPeer(name, opt('sio-official') === 'true');
+  if (name !== 'herald-redis')
+    return startPeer(
+      name,
+      opt('sio-official') === 'true',
+      name === 'floor' ? relayNodeArgs(name) : [],
+    );
   // Its own redis-server, stopped with it.
   const redis = await startRedis();
   try {

@@ -51,9 +51,13 @@ const PEERS: Record<PeerName, string> = {
   floor: 'floor.ts',
 };
 
-export async function startPeer(name: PeerName, sioOfficial: boolean): Promise<Target> {
+export async function startPeer(
+  name: PeerName,
+  sioOfficial: boolean,
+  nodeArgs: string[] = [],
+): Promise<Target> {
   const child = fork(new URL(`./servers/${PEERS[name]}`, import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...nodeArgs],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
