@@ -67,7 +67,7 @@ describe('Fanout', () => {
     const { sink, sub } = reader(0);
     await fanout.attach(sub);
     rows.push(stored(4));
-    fanout.publish([stored(4)]);
+    fanout.deliver([stored(4)]);
     await flushed();
     expect(sink.seqs).toEqual([1, 2, 3, 'caught_up@3', 4]);
   });
@@ -79,10 +79,10 @@ describe('Fanout', () => {
     const { sink, sub } = reader(0);
     await fanout.attach(sub);
     sink.writes = [];
-    fanout.publish([stored(1), stored(2)]);
-    fanout.publish([stored(3)]);
+    fanout.deliver([stored(1), stored(2)]);
+    fanout.deliver([stored(3)]);
     fanout.heartbeat();
-    fanout.publish([stored(4)]);
+    fanout.deliver([stored(4)]);
     await flushed();
     expect(sink.writes).toEqual([1]);
     expect(sink.seqs).toEqual(['caught_up@0', 1, 2, 3, 4, undefined]);
@@ -96,8 +96,8 @@ describe('Fanout', () => {
     const { fanout, reader } = setup(rows, 3);
     const { sink, sub } = reader(0);
     await fanout.attach(sub);
-    fanout.publish([stored(4), stored(5)]);
-    fanout.publish([stored(6)]);
+    fanout.deliver([stored(4), stored(5)]);
+    fanout.deliver([stored(6)]);
     await flushed();
     expect(sink.seqs).toEqual([1, 2, 3, 4, 5, 'caught_up@5', 6]);
     expect(fanout.deliveredThrough).toBe(6);
@@ -120,7 +120,7 @@ describe('Fanout', () => {
     const { fanout, reader } = setup(rows, 3);
     const { sink, sub } = reader(0, ['a']);
     await fanout.attach(sub);
-    fanout.publish([stored(4, 'b'), stored(5, 'a')]);
+    fanout.deliver([stored(4, 'b'), stored(5, 'a')]);
     await flushed();
     expect(sink.seqs).toEqual([1, 'caught_up@3', 5]);
   });
@@ -132,7 +132,7 @@ describe('Fanout', () => {
     await fanout.attach(slow.sub);
     await fanout.attach(fine.sub);
     slow.sink.backlog = 17 * 1024;
-    fanout.publish([stored(1)]);
+    fanout.deliver([stored(1)]);
     await flushed();
     expect(cuts).toEqual([slow.sub]);
     expect(slow.sink.closed?.code).toBe(CLOSE.TRY_AGAIN_LATER);

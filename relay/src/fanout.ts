@@ -14,9 +14,11 @@ export interface FanoutHooks {
 }
 
 /**
- * The hot path. Each event is encoded once per transport; each reader gets at most one corked
- * write per event-loop turn; a reader whose unsent bytes pass the bound is cut (1013) and
- * resumes later with `since`, so it never slows the others or grows memory without bound.
+ * The hot path: hands committed events to readers (it delivers; appending to the log is
+ * `Publishing.publish`). Each event is encoded once per transport; each live reader gets the
+ * turn's events as one buffer in one socket write per event-loop turn; a reader whose unsent
+ * bytes pass the bound is cut (1013) and resumes later with `since`, so it never slows the
+ * others or grows memory without bound.
  */
 export class Fanout {
   readonly subscribers = new Set<Subscriber>();
@@ -106,7 +108,7 @@ export class Fanout {
    * Takes freshly committed events from the change feed; they go out at the end of the turn, so
    * every commit of one turn reaches a reader as one buffer.
    */
-  publish(events: StoredEvent[]): void {
+  deliver(events: StoredEvent[]): void {
     if (events.length === 0) return;
     this.deliveredThrough = events[events.length - 1]!.seq;
     for (const event of events) this.pending.push(event);

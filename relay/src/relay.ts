@@ -87,7 +87,7 @@ export async function createRelay(
   const stopFeed = log.subscribe(start.head, {
     committed: (events) => {
       try {
-        fanout.publish(events);
+        fanout.deliver(events);
         metrics.head.set(events[events.length - 1]!.seq);
       } catch (err) {
         logger.error({ err }, 'fan-out failed');
