@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resumePoint } from './resume';
 
-const log = { epoch: 'e1', head: 50, prunedThrough: 10 };
+const position = { epoch: 'e1', head: 50, prunedThrough: 10 };
 
 describe('resumePoint (the table in docs/protocol.md)', () => {
   it.each([
@@ -14,6 +14,6 @@ describe('resumePoint (the table in docs/protocol.md)', () => {
     ['another epoch', 20, 'e0', { after: 10, resumed: false, gap: true }],
     ['beyond the head: a new log', 51, 'e1', { after: 10, resumed: false, gap: true }],
   ])('%s', (_what, since, epoch, expected) => {
-    expect(resumePoint(log, since, epoch)).toEqual(expected);
+    expect(resumePoint(position, since, epoch)).toEqual(expected);
   });
 });

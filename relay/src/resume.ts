@@ -13,10 +13,11 @@ export interface ResumePoint {
  * Where a (re)connecting reader starts. A reader from another epoch, or one "ahead" of the log,
  * gets everything retained and `gap: true`: never silence because its `since` exceeds `head`.
  */
-export function resumePoint(log: LogPosition, since?: number, epoch?: string): ResumePoint {
-  if (since === undefined) return { after: log.head, resumed: false, gap: false };
-  const foreign = (epoch !== undefined && epoch !== log.epoch) || since > log.head;
-  if (foreign) return { after: log.prunedThrough, resumed: false, gap: true };
-  if (since < log.prunedThrough) return { after: log.prunedThrough, resumed: false, gap: true };
+export function resumePoint(position: LogPosition, since?: number, epoch?: string): ResumePoint {
+  if (since === undefined) return { after: position.head, resumed: false, gap: false };
+  const foreign = (epoch !== undefined && epoch !== position.epoch) || since > position.head;
+  if (foreign) return { after: position.prunedThrough, resumed: false, gap: true };
+  if (since < position.prunedThrough)
+    return { after: position.prunedThrough, resumed: false, gap: true };
   return { after: since, resumed: true, gap: false };
 }
