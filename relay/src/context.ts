@@ -14,6 +14,7 @@ import type { EventLog } from './store/log';
 /** What request handlers share: built once by createRelay. */
 export interface RelayContext {
   config: RelayConfig;
+  /** The event log. In the relay `log` always means this; the pino logger is `logger`. */
   log: EventLog;
   accounts: AccountStore;
   fanout: Fanout;

@@ -143,7 +143,7 @@ export async function createRelay(
     connectors = createConnectors(connectorConfigs, {
       publish: (events, connector) =>
         publishAsRelay(events, 'connector', connector && `connector:${connector}`),
-      log: logger,
+      logger,
       registry: metrics.registry,
     });
   } catch (err) {

@@ -65,9 +65,9 @@ const REMEMBERED_SEQS = 10_000;
  * in doubt we keep the event: the content-derived id lets the relay drop a true replay anyway.
  */
 export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext): Connector {
-  const log = ctx.log.child({ connector: cfg.name, type: 'agents' });
+  const logger = ctx.logger.child({ connector: cfg.name, type: 'agents' });
   const stats = new ConnectorStats(cfg.name, 'agents', ctx.registry);
-  const publisher = new SerialPublisher(ctx, stats, log);
+  const publisher = new SerialPublisher(ctx, stats, logger);
   const mapOpts = { topic: cfg.topic, perAgentTopics: cfg.perAgentTopics, dashboardUrl: cfg.url };
   const memory: AgentsMemory = { questions: new Map(), transients: new Map() };
   const seen = new Map<number, string>();
@@ -75,7 +75,7 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
 
   const skip = (reason: string) => {
     stats.skipped();
-    log.warn({ reason }, 'skipped a malformed dashboard frame');
+    logger.warn({ reason }, 'skipped a malformed dashboard frame');
   };
 
   const handleData = (data: string) => {
@@ -94,7 +94,7 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
         stats.coalesced();
         return;
       }
-      log.info(
+      logger.info(
         { seq, lastSeq },
         'dashboard restarted (seq went backwards with new content); following it',
       );
@@ -128,7 +128,7 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
       idleTimeoutMs: cfg.reconnect.idleTimeoutMs,
       onOpen: () => {
         stats.setConnected(true);
-        log.info('connected to the agent dashboard');
+        logger.info('connected to the agent dashboard');
       },
       onText: async (text) => {
         healthy();
@@ -148,7 +148,13 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
   };
 
   return {
-    ...supervisedConnector(cfg.name, { log, stats, publisher, reconnect: cfg.reconnect, connect }),
+    ...supervisedConnector(cfg.name, {
+      log: logger,
+      stats,
+      publisher,
+      reconnect: cfg.reconnect,
+      connect,
+    }),
     answer: (answer) => agentAnswer(answer, cfg.url, cfg.answerPaths, cfg.token),
   };
 }

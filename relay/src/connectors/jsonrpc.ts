@@ -43,15 +43,15 @@ export type JsonRpcConfig = z.infer<typeof jsonrpcConfigSchema>;
 
 /** Subscribes to a JSON-RPC 2.0 WebSocket and republishes its notifications (upstreams.md §3). */
 export function createJsonRpcConnector(cfg: JsonRpcConfig, ctx: ConnectorContext): Connector {
-  const log = ctx.log.child({ connector: cfg.name, type: 'jsonrpc' });
+  const logger = ctx.logger.child({ connector: cfg.name, type: 'jsonrpc' });
   const stats = new ConnectorStats(cfg.name, 'jsonrpc', ctx.registry);
-  const publisher = new SerialPublisher(ctx, stats, log);
+  const publisher = new SerialPublisher(ctx, stats, logger);
   const mapOpts = { name: cfg.name, topic: cfg.topic, link: cfg.link };
   const lastProgress = new Map<string, number>();
 
   const skip = (reason: string) => {
     stats.skipped();
-    log.warn({ reason }, 'skipped a malformed JSON-RPC message');
+    logger.warn({ reason }, 'skipped a malformed JSON-RPC message');
   };
 
   /** Progress is noise unless asked for, and then at most one per subject per interval. */
@@ -80,7 +80,7 @@ export function createJsonRpcConnector(cfg: JsonRpcConfig, ctx: ConnectorContext
       if (!response.success) return skip('not a JSON-RPC 2.0 message');
       if (response.data.error) {
         stats.error(`subscribe failed: ${response.data.error.message}`);
-        log.error(
+        logger.error(
           { rpcError: response.data.error.message },
           'the daemon refused our subscribe request',
         );
@@ -131,7 +131,7 @@ export function createJsonRpcConnector(cfg: JsonRpcConfig, ctx: ConnectorContext
       ws.on('open', () => {
         lastSeen = Date.now();
         stats.setConnected(true);
-        log.info('connected to the JSON-RPC daemon');
+        logger.info('connected to the JSON-RPC daemon');
         if (cfg.subscribe) {
           ws.send(
             JSON.stringify({
@@ -160,7 +160,7 @@ export function createJsonRpcConnector(cfg: JsonRpcConfig, ctx: ConnectorContext
     });
 
   return supervisedConnector(cfg.name, {
-    log,
+    log: logger,
     stats,
     publisher,
     reconnect: cfg.reconnect,

@@ -14,10 +14,13 @@ const STORE_RETRY_MS = 30_000;
  * Upstream payloads can be large; the event must still fit in one frame. The raw `data` is the
  * part a reader can do without (title, body and url carry the notification), so it goes first.
  */
-function fitted(event: PublishEvent, log: Logger): PublishEvent {
+function fitted(event: PublishEvent, logger: Logger): PublishEvent {
   if (event.data === undefined) return event;
   if (Buffer.byteLength(JSON.stringify(event)) + ENVELOPE_SLACK <= MAX_ENVELOPE_BYTES) return event;
-  log.warn({ id: event.id }, 'upstream payload over the event size limit; published without data');
+  logger.warn(
+    { id: event.id },
+    'upstream payload over the event size limit; published without data',
+  );
   const { data: _dropped, ...rest } = event;
   return rest;
 }
@@ -33,18 +36,18 @@ export class SerialPublisher {
   constructor(
     private readonly ctx: ConnectorContext,
     private readonly stats: ConnectorStats,
-    private readonly log: Logger,
+    private readonly logger: Logger,
   ) {}
 
   /** Queues events; returns a promise for when they are committed (never rejects). */
   publish(events: PublishEvent[]): Promise<void> {
     const valid = events
-      .map((e) => fitted(e, this.log))
+      .map((e) => fitted(e, this.logger))
       .filter((event) => {
         const check = publishEventSchema.safeParse(event);
         if (!check.success) {
           this.stats.skipped();
-          this.log.warn(
+          this.logger.warn(
             { id: event.id, issues: check.error.issues.map((i) => i.message) },
             'mapped event rejected by schema; skipped',
           );
@@ -65,7 +68,7 @@ export class SerialPublisher {
           const retry =
             err instanceof HttpError && err.code === 'store_unavailable' && Date.now() < giveUpAt;
           this.stats.error(`publish failed: ${(err as Error).message}`);
-          this.log.error(
+          this.logger.error(
             { err: (err as Error).message, count: valid.length, retry },
             retry
               ? 'store failing; retrying connector events'

@@ -37,9 +37,9 @@ const MAX_LINE = 1024 * 1024;
 
 /** Follows the tracker's `/tickets/watch` NDJSON stream (upstreams.md §1). */
 export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext): Connector {
-  const log = ctx.log.child({ connector: cfg.name, type: 'tickets' });
+  const logger = ctx.logger.child({ connector: cfg.name, type: 'tickets' });
   const stats = new ConnectorStats(cfg.name, 'tickets', ctx.registry);
-  const publisher = new SerialPublisher(ctx, stats, log);
+  const publisher = new SerialPublisher(ctx, stats, logger);
   const mapOpts = { name: cfg.name, baseUrl: cfg.url, topic: cfg.topic };
 
   const handleLine = (line: string) => {
@@ -48,7 +48,10 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
     if (outcome.type === 'event') void publisher.publish([outcome.event]);
     if (outcome.type === 'malformed') {
       stats.skipped();
-      log.warn({ reason: outcome.reason, length: line.length }, 'skipped a malformed tracker line');
+      logger.warn(
+        { reason: outcome.reason, length: line.length },
+        'skipped a malformed tracker line',
+      );
     }
   };
 
@@ -57,7 +60,7 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
     // One splitter per connection: a line cut by a disconnect is dropped with it.
     const splitter = new LineSplitter(MAX_LINE, () => {
       stats.skipped();
-      log.warn('skipped a tracker line longer than 1 MiB');
+      logger.warn('skipped a tracker line longer than 1 MiB');
     });
     await readHttpStream({
       url: joinUrl(cfg.url, 'tickets/watch'),
@@ -69,7 +72,7 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
       idleTimeoutMs: cfg.reconnect.idleTimeoutMs,
       onOpen: () => {
         stats.setConnected(true);
-        log.info('connected to the ticket tracker');
+        logger.info('connected to the ticket tracker');
       },
       onText: async (text) => {
         healthy();
@@ -80,7 +83,13 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
   };
 
   return {
-    ...supervisedConnector(cfg.name, { log, stats, publisher, reconnect: cfg.reconnect, connect }),
+    ...supervisedConnector(cfg.name, {
+      log: logger,
+      stats,
+      publisher,
+      reconnect: cfg.reconnect,
+      connect,
+    }),
     answer: (answer) => ticketAnswer(answer, cfg.url, cfg.resolutionPath, cfg.token),
   };
 }

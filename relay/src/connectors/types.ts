@@ -11,7 +11,8 @@ export interface ConnectorContext {
    * resolves once they are committed; the same `id` again is a duplicate and delivers nothing.
    */
   publish(events: PublishEvent[], connector?: string): Promise<PublishResult[]>;
-  log: Logger;
+  /** The relay's pino logger (`log` in the relay means the event log). */
+  logger: Logger;
   /** The relay's Prometheus registry; connectors register their own metrics on it. */
   registry: Registry;
 }

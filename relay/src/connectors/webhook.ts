@@ -54,7 +54,7 @@ function fail(res: Response, code: Code, message: string, issues?: unknown[]) {
  * script). The router parses its own raw body: the signature covers the exact bytes sent.
  */
 export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext): Connector {
-  const log = ctx.log.child({ connector: cfg.name, type: 'webhook' });
+  const log = ctx.logger.child({ connector: cfg.name, type: 'webhook' });
   const stats = new ConnectorStats(cfg.name, 'webhook', ctx.registry);
   const verifier = new WebhookVerifier(cfg.toleranceSeconds);
   const mapCtx = { name: cfg.name, topic: cfg.topic, source: cfg.source ?? cfg.name };

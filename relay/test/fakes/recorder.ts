@@ -28,7 +28,7 @@ export function createRecorder(): Recorder {
     duplicates: 0,
     registry,
     ctx: {
-      log: pino({ level: process.env.HERALD_TEST_LOG_LEVEL ?? 'debug' }, sink),
+      logger: pino({ level: process.env.HERALD_TEST_LOG_LEVEL ?? 'debug' }, sink),
       registry,
       async publish(events) {
         return events.map((event): PublishResult => {
