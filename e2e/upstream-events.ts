@@ -1,4 +1,4 @@
-// What the upstream systems say, in their own formats (shared/upstreams.md), and what the relay
+// What the upstream systems say, in their own formats (docs/upstreams.md), and what the relay
 // reports about itself.
 import { randomUUID } from 'node:crypto';
 import type { PublishEvent } from '@herald/shared';

@@ -54,7 +54,7 @@ const MAX_FRAME = 1024 * 1024;
 const REMEMBERED_SEQS = 10_000;
 
 /**
- * Follows the agent dashboard's SSE channel (upstreams.md §2).
+ * Follows the agent dashboard's SSE channel (docs/upstreams.md#agent-dashboard).
  *
  * Ids are `agents-<name>-<seq>-<hash of the event>`: the same event re-sent after a reconnect, or
  * re-read after the relay restarted and forgot everything, gets the same id and is a duplicate;

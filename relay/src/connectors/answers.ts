@@ -28,7 +28,10 @@ export function bearerHeaders(ref: CredentialRef): () => Record<string, string> 
   return () => ({ authorization: `Bearer ${readCredential(ref)}` });
 }
 
-/** The upstream call for a ticket's proposed resolution: accept or reject (upstreams.md §5). */
+/**
+ * The upstream call for a ticket's proposed resolution: accept or reject
+ * (docs/upstreams.md#answers-the-upstreams-write-side).
+ */
 export function ticketAnswer(
   answer: Answer,
   base: string,
@@ -75,7 +78,8 @@ export function agentAnswer(
       done: `${approve ? 'Approved' : 'Denied'}: ${subjectOf(answer)}`,
     };
   }
-  // A question: the option's own text, the picks joined with ", " (upstreams.md §5), or text.
+  // A question: the option's own text, the picks joined with ", ", or text
+  // (docs/upstreams.md#answers-the-upstreams-write-side).
   const text =
     action.input === 'none'
       ? action.title

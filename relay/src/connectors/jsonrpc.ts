@@ -41,7 +41,10 @@ export const jsonrpcConfigSchema = z
   .strict();
 export type JsonRpcConfig = z.infer<typeof jsonrpcConfigSchema>;
 
-/** Subscribes to a JSON-RPC 2.0 WebSocket and republishes its notifications (upstreams.md §3). */
+/**
+ * Subscribes to a JSON-RPC 2.0 WebSocket and republishes its notifications
+ * (docs/upstreams.md#other-producers).
+ */
 export function createJsonRpcConnector(cfg: JsonRpcConfig, ctx: ConnectorContext): Connector {
   const logger = ctx.logger.child({ connector: cfg.name, type: 'jsonrpc' });
   const stats = new ConnectorStats(cfg.name, 'jsonrpc', ctx.registry);

@@ -71,7 +71,8 @@ function mapMutation(m: Mutation, raw: unknown, opts: TicketsMapOptions): Publis
     url: joinUrl(opts.baseUrl, `tickets/${encodeURIComponent(m.ticket_id)}`),
     sticky: proposed,
     resolves: false,
-    // A human accepts or rejects a proposed resolution (upstreams.md §5).
+    // A human accepts or rejects a proposed resolution
+    // (docs/upstreams.md#answers-the-upstreams-write-side).
     ...(proposed && { actions: TICKET_ACTIONS }),
     source: 'tracker',
     ...(m.at ? { at: m.at } : {}),

@@ -35,7 +35,7 @@ export type TicketsConfig = z.infer<typeof ticketsConfigSchema>;
 
 const MAX_LINE = 1024 * 1024;
 
-/** Follows the tracker's `/tickets/watch` NDJSON stream (upstreams.md §1). */
+/** Follows the tracker's `/tickets/watch` NDJSON stream (docs/upstreams.md#ticket-tracker). */
 export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext): Connector {
   const logger = ctx.logger.child({ connector: cfg.name, type: 'tickets' });
   const stats = new ConnectorStats(cfg.name, 'tickets', ctx.registry);

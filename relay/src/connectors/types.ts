@@ -53,6 +53,9 @@ export interface Connector {
   status(): ConnectorStatus;
   /** Webhook connectors receive over HTTP: mounted by the relay under `/v1/hooks/<name>`. */
   router?: Router;
-  /** Connectors whose upstream takes answers (upstreams.md §5): the call for one. */
+  /**
+   * Connectors whose upstream takes answers (docs/upstreams.md#answers-the-upstreams-write-side):
+   * the call for one.
+   */
   answer?(answer: Answer): AnswerCall;
 }
