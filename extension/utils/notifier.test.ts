@@ -5,7 +5,7 @@ import { HOUR_MS } from './mute';
 import { createPersonSync } from './person-sync';
 import { setPrefs, DEFAULT_PREFS } from './prefs';
 import { getLocal, setLocal } from './storage';
-import { approval, decidedEvent, makeEvent, proposed } from './test-events';
+import { approval, decidedEvent, makeEvent, proposed } from '../test/events';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 
