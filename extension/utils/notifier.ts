@@ -13,10 +13,10 @@ import {
   quietAfterDecision,
   toRecentItem,
   updateRecent,
-  toolbarButton,
 } from './recent';
 import { kindsOf, quietAt } from './settings';
 import { getLocal, type RecentItem } from './storage';
+import { toolbarButton } from './toolbar';
 
 export const SUMMARY_ID = 'herald:summary';
 /** The toast saying how an answer went: its own id, so clearing the item's tag leaves it. */
