@@ -39,3 +39,27 @@ describe('stored items', () => {
     expect(changes).toBe(0);
   });
 });
+
+describe('the recent list', () => {
+  const item = (seq: number) => ({
+    seq,
+    tag: `t:${seq}`,
+    kind: 'ticket.status_changed',
+    title: `Ticket ${seq}`,
+    body: '',
+    sticky: false,
+    resolves: false,
+    at: '2026-04-24T13:00:00Z',
+    read: false,
+  });
+
+  it('keeps every item that parses when one does not', async () => {
+    await fakeBrowser.storage.local.set({ recent: [item(3), { seq: 'two' }, item(1)] });
+    expect((await getLocal('recent')).map((i) => i.seq)).toEqual([3, 1]);
+  });
+
+  it('is empty when what is stored is not a list', async () => {
+    await fakeBrowser.storage.local.set({ recent: { seq: 1 } });
+    expect(await getLocal('recent')).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@
  * Every key the extension stores: its shape, how a read is checked, and its version. Each key is
  * one versioned item (WXT's `storage.defineItem`) in the tables `localItems` / `syncItems` below.
  * Reads are checked here: a value written by an older version (or edited by hand) falls back to
- * its default instead of breaking the worker, and the recent list keeps every item that parses.
+ * its default instead of breaking the worker; the recent list keeps every item that parses.
  *
  * storage.local (this device only; the token never goes to `sync`):
  *   auth       {relayUrl, token, user:{name, topics, act}}  present while signed in; `user` is
@@ -171,11 +171,25 @@ function orElse<T>(schema: z.ZodType<T>, fallback: T): (raw: unknown) => T {
   };
 }
 
+/**
+ * Reads a list item by item: one item this version cannot read (a hand edit, a shape a newer
+ * version wrote) is dropped alone instead of emptying the list. Not a list at all: empty.
+ */
+function eachThatParses<T>(schema: z.ZodType<T>): (raw: unknown) => T[] {
+  return (raw) =>
+    Array.isArray(raw)
+      ? raw.flatMap((item) => {
+          const parsed = schema.safeParse(item);
+          return parsed.success ? [parsed.data] : [];
+        })
+      : [];
+}
+
 const localItems = {
   auth: stored('local:auth', orElse(authSchema.optional(), undefined)),
   relayUrl: stored('local:relayUrl', orElse(z.string().optional(), undefined)),
   cursor: stored('local:cursor', orElse(cursorSchema.optional(), undefined)),
-  recent: stored('local:recent', orElse(z.array(recentItemSchema), [])),
+  recent: stored('local:recent', eachThatParses(recentItemSchema)),
   connection: stored(
     'local:connection',
     orElse<ConnectionSnapshot>(connectionSnapshotSchema, { state: 'signed_out' }),
