@@ -1,4 +1,4 @@
-import { KINDS, kindFilter, type HeraldEvent } from '@herald/shared';
+import { KINDS, type HeraldEvent } from '@herald/shared';
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { actionsFor, toastButtons } from './actions';
@@ -14,7 +14,7 @@ import {
   toRecentItem,
   updateRecent,
 } from './recent';
-import { kindsOf, quietAt } from './settings';
+import { quietAt } from './settings';
 import { getLocal, type RecentItem } from './storage';
 import { toolbarButton } from './toolbar';
 
@@ -107,7 +107,7 @@ export function createNotifier(options: NotifierOptions = {}) {
     if (!remember(event.seq)) return;
     await sync.ready();
     // The relay already filters, but a change of toggles applies at once to frames in flight.
-    if (!kindFilter(kindsOf(sync.settings()))(event.kind)) return;
+    if (!sync.acceptsKind(event.kind)) return;
     if (event.kind === KINDS.actionDecided && !event.origin?.startsWith('publisher:')) {
       return decided(event);
     }

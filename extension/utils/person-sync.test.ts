@@ -107,6 +107,20 @@ describe('person sync', () => {
     });
   });
 
+  it('the kind filter is worked out once per settings document, and kept while the kinds stay', async () => {
+    const sync = createPersonSync({ fetchFn: relay().fetchFn });
+    await sync.ready();
+    const first = sync.kinds();
+    expect(sync.kinds()).toBe(first);
+    expect(sync.acceptsKind('agent.message')).toBe(false);
+    await sync.markRead([{ tag: 'a', seq: 1 }]);
+    await sync.updateSettings({ muteUntil: Date.now() + 60_000 });
+    expect(sync.kinds()).toBe(first);
+    await sync.updateSettings({ toggles: { ...DEFAULT_PREFS, messages: true } });
+    expect(sync.kinds()).not.toBe(first);
+    expect(sync.acceptsKind('agent.message')).toBe(true);
+  });
+
   it('a ring is claimed with the rev held: won once, lost on conflict (taking what the relay holds)', async () => {
     const current = { key: 'ring:a', rev: 30, at: 1, value: { seq: 1, slot: 5, by: 'other' } };
     let lose = false;

@@ -9,7 +9,6 @@ import { createPersonRequests } from './person-requests';
 import { createPersonSync } from './person-sync';
 import { badgeText } from './recent';
 import { createRinger } from './ringer';
-import { kindsOf } from './settings';
 import { requestSchema, type Reply } from './runtime-messages';
 import { getLocal, removeLocal, setLocal, updateLocal, type Auth } from './storage';
 import { showBadge } from './toolbar';
@@ -39,7 +38,7 @@ export function createWorker(options: WorkerOptions = {}) {
   const due = createDueScheduler(createRinger(sync, notifier));
   const person = createPersonRequests(sync);
   /** The kind filter the relay was last given, to tell a settings change that alters it. */
-  let kinds = '';
+  let kinds: string[] | undefined;
   const acting = createActing({
     notifier,
     fetchFn,
@@ -52,9 +51,8 @@ export function createWorker(options: WorkerOptions = {}) {
     saveCursor: (cursor) => setLocal('cursor', cursor),
     kinds: async () => {
       await sync.ready();
-      const current = kindsOf(sync.settings());
-      kinds = JSON.stringify(current);
-      return current;
+      kinds = sync.kinds();
+      return kinds;
     },
     stateSince: () => sync.stateSince(),
     onStateFrame: (snapshot) => sync.applyFrame(snapshot),
@@ -79,9 +77,9 @@ export function createWorker(options: WorkerOptions = {}) {
   sync.onChange(async () => {
     await notifier.applyState();
     void due.run();
-    const current = kindsOf(sync.settings());
-    if (JSON.stringify(current) !== kinds) {
-      kinds = JSON.stringify(current);
+    const current = sync.kinds();
+    if (current !== kinds) {
+      kinds = current;
       connection.subscribe(current);
     }
   });
