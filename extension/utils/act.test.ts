@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing';
 import { createActing } from './act';
 import { createNotifier, OUTCOME_PREFIX } from './notifier';
 import { getLocal, setLocal } from './storage';
-import { approval, decidedEvent, makeEvent } from './test-events';
+import { approval, decidedEvent, makeEvent } from '../test/events';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const alice = { name: 'alice', topics: ['**'], act: ['agents/*'] };

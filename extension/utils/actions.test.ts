@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '@herald/shared';
 import { actionLabel, actionsFor, answerValue, toastButtons } from './actions';
 import { toRecentItem } from './recent';
-import { APPROVAL_ACTIONS, approval, proposed } from './test-events';
+import { APPROVAL_ACTIONS, approval, proposed } from '../test/events';
 
 const alice = { name: 'alice', topics: ['**'], act: ['agents/*'] };
 const option = (n: number): Action => ({ id: `option-${n}`, title: `Option ${n}`, input: 'none' });

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE, type HeraldEvent, type ServerMessage } from '@herald/shared';
 import { Connection, TIMING, wsUrl, type ConnectionDeps } from './connection';
 import type { Auth, ConnectionSnapshot, Cursor } from './storage';
-import { sockets } from './test-socket';
-import { makeEvent } from './test-events';
+import { sockets, welcome as welcomeOf } from '../test/fake-socket';
+import { settle } from '../test/settle';
+import { makeEvent } from '../test/events';
 
 const auth: Auth = {
   relayUrl: 'http://127.0.0.1:8787',
@@ -11,17 +12,8 @@ const auth: Auth = {
   user: { name: 'ada', topics: ['**'], act: [] },
 };
 
-function welcome(head: number, epoch = 'e1'): ServerMessage {
-  return {
-    type: 'welcome',
-    head,
-    epoch,
-    resumed: true,
-    gap: false,
-    user: auth.user,
-    heartbeat: 20,
-  };
-}
+const welcome = (head: number, epoch = 'e1'): ServerMessage =>
+  welcomeOf(head, auth.user, { epoch, resumed: true });
 
 function setup(over: Partial<ConnectionDeps> = {}, stored: { cursor?: Cursor } = {}) {
   const io = sockets();
@@ -52,9 +44,6 @@ function setup(over: Partial<ConnectionDeps> = {}, stored: { cursor?: Cursor } =
   const conn = new Connection(deps);
   return { conn, io, states, seen, store, deps, state: () => conn.snapshot.state };
 }
-
-/** Lets promise chains (storage reads, the event queue) run without moving the clock. */
-const settle = () => vi.advanceTimersByTimeAsync(0);
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -121,15 +110,7 @@ describe('events', () => {
     t.conn.start();
     await settle();
     t.io.last().open();
-    t.io.last().receive({
-      type: 'welcome',
-      head: 0,
-      epoch: 'e1',
-      resumed: false,
-      gap: false,
-      user: { ...auth.user, act: ['tickets'] },
-      heartbeat: 20,
-    });
+    t.io.last().receive(welcomeOf(0, { ...auth.user, act: ['tickets'] }, { epoch: 'e1' }));
     t.io.last().receive({ type: 'event', event: makeEvent(1) });
     await settle();
     expect(order).toEqual(['user:tickets', 'event:1']);

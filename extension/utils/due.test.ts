@@ -4,7 +4,7 @@ import { dueWork } from './due';
 import type { StateView } from './person-state';
 import { toRecentItem } from './recent';
 import { EMPTY_MIRROR, type RecentItem } from './storage';
-import { makeEvent, proposed } from './test-events';
+import { makeEvent, proposed } from '../test/events';
 
 const T = Date.parse('2026-11-20T10:00:00Z'); // a Friday
 const MIN = 60_000;

@@ -3,7 +3,7 @@ import { displayOrder, reconcile } from './item-state';
 import type { StateView } from './person-state';
 import { badgeText, toRecentItem } from './recent';
 import { EMPTY_MIRROR, type RecentItem } from './storage';
-import { approval, makeEvent, proposed } from './test-events';
+import { approval, makeEvent, proposed } from '../test/events';
 
 const NOW = 1_800_000_000_000;
 const view = (outbox: Record<string, unknown>): StateView => ({ mirror: EMPTY_MIRROR, outbox });

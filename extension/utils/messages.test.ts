@@ -7,7 +7,7 @@ import {
   describeOutcome,
   describeState,
 } from './messages';
-import { APPROVAL_ACTIONS } from './test-events';
+import { APPROVAL_ACTIONS } from '../test/events';
 
 const now = 1_000_000;
 

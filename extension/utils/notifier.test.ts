@@ -3,9 +3,10 @@ import { fakeBrowser } from 'wxt/testing';
 import { createNotifier, OUTCOME_PREFIX, SUMMARY_ID } from './notifier';
 import { HOUR_MS } from './mute';
 import { createPersonSync } from './person-sync';
-import { setPrefs, DEFAULT_PREFS } from './prefs';
+import { DEFAULT_PREFS } from './prefs';
+import { seedLegacyPrefs } from '../test/legacy';
 import { getLocal, setLocal } from './storage';
-import { approval, decidedEvent, makeEvent, proposed } from './test-events';
+import { approval, decidedEvent, makeEvent, proposed } from '../test/events';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 
@@ -103,7 +104,7 @@ describe('toasts', () => {
 
   it('drops kinds the person switched off, even if the relay sent them before the change', async () => {
     const { n } = notifier();
-    await setPrefs({ ...DEFAULT_PREFS, otherStatus: false });
+    await seedLegacyPrefs({ ...DEFAULT_PREFS, otherStatus: false });
     await n.handle(makeEvent(1), false);
     expect(await toasts()).toEqual({});
     expect(await getLocal('recent')).toEqual([]);
@@ -328,7 +329,7 @@ describe('decided elsewhere', () => {
   it('herald.decided passes even with every event type switched off', async () => {
     const { n } = notifier();
     await n.handle(asked, false);
-    await setPrefs({
+    await seedLegacyPrefs({
       proposedResolution: false,
       otherStatus: false,
       approvals: false,

@@ -1,4 +1,4 @@
-import { KINDS, kindFilter, type HeraldEvent } from '@herald/shared';
+import { KINDS, type HeraldEvent } from '@herald/shared';
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { actionsFor, toastButtons } from './actions';
@@ -13,10 +13,10 @@ import {
   quietAfterDecision,
   toRecentItem,
   updateRecent,
-  toolbarButton,
 } from './recent';
-import { kindsOf, quietAt } from './settings';
+import { quietAt } from './settings';
 import { getLocal, type RecentItem } from './storage';
+import { toolbarButton } from './toolbar';
 
 export const SUMMARY_ID = 'herald:summary';
 /** The toast saying how an answer went: its own id, so clearing the item's tag leaves it. */
@@ -107,7 +107,7 @@ export function createNotifier(options: NotifierOptions = {}) {
     if (!remember(event.seq)) return;
     await sync.ready();
     // The relay already filters, but a change of toggles applies at once to frames in flight.
-    if (!kindFilter(kindsOf(sync.settings()))(event.kind)) return;
+    if (!sync.acceptsKind(event.kind)) return;
     if (event.kind === KINDS.actionDecided && !event.origin?.startsWith('publisher:')) {
       return decided(event);
     }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { createPersonSync } from './person-sync';
-import { DEFAULT_PREFS, setPrefs } from './prefs';
+import { DEFAULT_PREFS } from './prefs';
+import { seedLegacyPrefs } from '../test/legacy';
 import { getLocal, setLocal } from './storage';
 
 const auth = { relayUrl: 'http://r', token: 'tok', user: { name: 'ada', topics: [], act: [] } };
@@ -68,7 +69,7 @@ describe('person sync', () => {
   });
 
   it('migration: the first snapshot without settings takes the toggles and mute this browser had', async () => {
-    await setPrefs({ ...DEFAULT_PREFS, messages: true });
+    await seedLegacyPrefs({ ...DEFAULT_PREFS, messages: true });
     await setLocal('muteUntil', Date.now() + 60_000);
     const r = relay();
     const sync = createPersonSync({ fetchFn: r.fetchFn });
@@ -84,7 +85,7 @@ describe('person sync', () => {
   });
 
   it("the relay's settings win over this browser's; unknown fields are kept on a change", async () => {
-    await setPrefs({ ...DEFAULT_PREFS, messages: true });
+    await seedLegacyPrefs({ ...DEFAULT_PREFS, messages: true });
     const r = relay();
     const sync = createPersonSync({ fetchFn: r.fetchFn });
     await sync.applyFrame({
@@ -104,6 +105,20 @@ describe('person sync', () => {
       future: 1,
       remindAfterMs: 3000,
     });
+  });
+
+  it('the kind filter is worked out once per settings document, and kept while the kinds stay', async () => {
+    const sync = createPersonSync({ fetchFn: relay().fetchFn });
+    await sync.ready();
+    const first = sync.kinds();
+    expect(sync.kinds()).toBe(first);
+    expect(sync.acceptsKind('agent.message')).toBe(false);
+    await sync.markRead([{ tag: 'a', seq: 1 }]);
+    await sync.updateSettings({ muteUntil: Date.now() + 60_000 });
+    expect(sync.kinds()).toBe(first);
+    await sync.updateSettings({ toggles: { ...DEFAULT_PREFS, messages: true } });
+    expect(sync.kinds()).not.toBe(first);
+    expect(sync.acceptsKind('agent.message')).toBe(true);
   });
 
   it('a ring is claimed with the rev held: won once, lost on conflict (taking what the relay holds)', async () => {

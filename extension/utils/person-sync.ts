@@ -1,5 +1,6 @@
 import {
   SETTINGS_KEY,
+  kindFilter,
   stateKey,
   statePutSchema,
   type PersonSettings,
@@ -8,10 +9,11 @@ import {
   type StateSnapshot,
 } from '@herald/shared';
 import { createFlusher, queuePuts, withoutSent } from './outbox';
-import { applyEntry, applySnapshot, readSeq, type StateView } from './person-state';
+import { applyEntry, applySnapshot, readSeq, valueOf, type StateView } from './person-state';
 import {
   effectiveSettings,
   hasSettings,
+  kindsOf,
   loadDeviceSettings,
   mergeSettings,
   type DeviceSettings,
@@ -45,6 +47,19 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
   /** Bumped by `clear`: a POST's answer for the previous person is not applied to the next. */
   let gen = 0;
   const listeners: ((keys: string[]) => Promise<void>)[] = [];
+  /**
+   * The kind filter of the toggles in force, and what it was worked out from: every event asks
+   * it, so it is worked out again only when the settings document (or this browser's seed) is
+   * another one. Kinds depend on the toggles alone, never on the clock.
+   */
+  let filter:
+    | {
+        source: unknown;
+        device: DeviceSettings | undefined;
+        kinds: string[];
+        accepts: (kind: string) => boolean;
+      }
+    | undefined;
 
   const flusher = createFlusher({
     fetchFn,
@@ -94,6 +109,20 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
     return effectiveSettings(view, device ?? { prefs: DEFAULT_PREFS, muteUntil: 0 }, now());
   }
 
+  function currentFilter(): NonNullable<typeof filter> {
+    const source = valueOf(view, SETTINGS_KEY);
+    if (!filter || filter.source !== source || filter.device !== device) {
+      const kinds = kindsOf(settings());
+      // Settings changed, kinds did not (a mute, quiet hours): the same array, so the worker
+      // can tell by identity that the relay's filter needs no update.
+      filter =
+        filter && JSON.stringify(filter.kinds) === JSON.stringify(kinds)
+          ? { ...filter, source, device }
+          : { source, device, kinds, accepts: kindFilter(kinds) };
+    }
+    return filter;
+  }
+
   /** Queues changes made here, applies them at once (offline too), and sends them. */
   async function change(puts: readonly Pick<Put, 'key' | 'value'>[]): Promise<void> {
     await ready();
@@ -126,6 +155,10 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
     ready,
     view: () => view,
     settings,
+    /** The kind filter for the relay (shared `kindFilter` syntax); one array until it changes. */
+    kinds: () => currentFilter().kinds,
+    /** Would these toggles let this kind through? */
+    acceptsKind: (kind: string) => currentFilter().accepts(kind),
     change,
     applyFrame,
     flush: () => flusher.flush(),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { KINDS, kindFilter, kindFilterSchema } from '@herald/shared';
-import { DEFAULT_PREFS, getPrefs, kindsFromPrefs, setPrefs, type Prefs } from './prefs';
+import { DEFAULT_PREFS, getPrefs, kindsFromPrefs, type Prefs } from './prefs';
+import { seedLegacyPrefs } from '../test/legacy';
 
 const keys = Object.keys(DEFAULT_PREFS) as (keyof Prefs)[];
 
@@ -68,7 +69,7 @@ describe('prefs storage', () => {
   it('starts from the defaults and keeps what the person chose in storage.sync', async () => {
     fakeBrowser.reset();
     expect(await getPrefs()).toEqual(DEFAULT_PREFS);
-    await setPrefs({ ...DEFAULT_PREFS, messages: true });
+    await seedLegacyPrefs({ ...DEFAULT_PREFS, messages: true });
     expect((await getPrefs()).messages).toBe(true);
     expect(await fakeBrowser.storage.local.get('prefs')).toEqual({ prefs: undefined });
   });

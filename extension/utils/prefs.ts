@@ -1,7 +1,49 @@
+/**
+ * The event-type toggles, in one place: their shape and defaults, how a stored or synced set is
+ * read, the popup's checkboxes, and the kind filter they make. Where they are kept is
+ * settings.ts's business (the person's settings document, seeded once from the legacy key read
+ * here).
+ */
 import { KINDS } from '@herald/shared';
-import type { Prefs } from './storage';
+import { z } from 'zod';
+import { getSync } from './storage';
 
-export { DEFAULT_PREFS, getPrefs, parsePrefs, setPrefs, type Prefs } from './storage';
+export const prefsSchema = z.object({
+  proposedResolution: z.boolean(),
+  otherStatus: z.boolean(),
+  approvals: z.boolean(),
+  questions: z.boolean(),
+  lifecycle: z.boolean(),
+  messages: z.boolean(),
+  otherSources: z.boolean(),
+});
+export type Prefs = z.infer<typeof prefsSchema>;
+
+/** Lifecycle and message traffic are noisy, so they start off; everything that needs a human is on. */
+export const DEFAULT_PREFS: Prefs = {
+  proposedResolution: true,
+  otherStatus: true,
+  approvals: true,
+  questions: true,
+  lifecycle: false,
+  messages: false,
+  otherSources: true,
+};
+
+/** Missing toggles (a newer version added one) take their default; junk falls back entirely. */
+export function parsePrefs(raw: unknown): Prefs {
+  const merged = prefsSchema.partial().safeParse(raw);
+  return { ...DEFAULT_PREFS, ...(merged.success ? stripUndefined(merged.data) : {}) };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The toggles this browser kept in storage.sync before settings followed the person. */
+export async function getPrefs(): Promise<Prefs> {
+  return parsePrefs(await getSync('prefs'));
+}
 
 type Toggle = Exclude<keyof Prefs, 'otherSources'>;
 

@@ -14,7 +14,7 @@ import {
   updateRecent,
 } from './recent';
 import { getLocal, parseLocal } from './storage';
-import { approval, makeEvent, proposed } from './test-events';
+import { approval, makeEvent, proposed } from '../test/events';
 
 beforeEach(() => fakeBrowser.reset());
 

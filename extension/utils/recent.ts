@@ -1,7 +1,7 @@
 import type { HeraldEvent } from '@herald/shared';
-import { browser } from 'wxt/browser';
 import { snoozedNow, waits } from './item-state';
-import { getLocal, serialised, setLocal, type Decided, type RecentItem } from './storage';
+import { updateLocal, type Decided, type RecentItem } from './storage';
+import { showBadge } from './toolbar';
 
 export const RECENT_LIMIT = 50;
 /**
@@ -97,32 +97,11 @@ export function badgeText(list: readonly RecentItem[], now = Date.now()): string
   return n > 99 ? '99+' : String(n);
 }
 
-/** Firefox MV2 exposes the toolbar button as `browserAction`. */
-export function toolbarButton() {
-  const b = browser as unknown as {
-    action?: typeof browser.action;
-    browserAction?: typeof browser.action;
-  };
-  return b.action ?? b.browserAction;
-}
-
-export async function showBadge(list: readonly RecentItem[]): Promise<void> {
-  const button = toolbarButton();
-  if (!button) return;
-  await button.setBadgeText({ text: badgeText(list) });
-  await button.setBadgeBackgroundColor({ color: '#c62828' });
-}
-
 /**
- * Read-modify-write of the stored list, serialised so concurrent events cannot lose an entry.
- * A change that returns the very list it was given writes nothing (the popup is not woken).
+ * Read-modify-write of the stored list, one change at a time so concurrent events cannot lose an
+ * entry; the badge follows each write. A change that returns the very list it was given writes
+ * nothing (the popup is not woken).
  */
 export function updateRecent(change: (list: RecentItem[]) => RecentItem[]): Promise<RecentItem[]> {
-  return serialised('recent', async () => {
-    const before = await getLocal('recent');
-    const list = change(before);
-    if (list !== before) await setLocal('recent', list);
-    await showBadge(list);
-    return list;
-  });
+  return updateLocal('recent', change, (list) => showBadge(badgeText(list)));
 }

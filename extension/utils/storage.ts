@@ -1,6 +1,8 @@
 /**
- * Every key the extension stores, with its schema. Reads go through `safeParse`: a value written by
- * an older version (or edited by hand) falls back to its default instead of breaking the worker.
+ * Every key the extension stores: its shape, how a read is checked, and its version. Each key is
+ * one versioned item (WXT's `storage.defineItem`) in the tables `localItems` / `syncItems` below.
+ * Reads are checked here: a value written by an older version (or edited by hand) falls back to
+ * its default instead of breaking the worker; the recent list keeps every item that parses.
  *
  * storage.local (this device only; the token never goes to `sync`):
  *   auth       {relayUrl, token, user:{name, topics, act}}  present while signed in; `user` is
@@ -21,12 +23,12 @@
  *   deviceId   string                                  random per install: names the browser that
  *                                                     rang a reminder
  * storage.sync:
- *   prefs      Prefs                                   before settings followed the person: the
+ *   prefs      Prefs (prefs.ts)                        before settings followed the person: the
  *                                                     toggles, read once, to seed `settings`
  */
 import { z } from 'zod';
 import { actionIdSchema, actionSchema, snoozeSchema, userSchema } from '@herald/shared';
-import { browser } from 'wxt/browser';
+import { storage, type StorageItemKey } from 'wxt/utils/storage';
 
 export const authSchema = z.object({
   relayUrl: z.string(),
@@ -56,7 +58,7 @@ export type Decided = z.infer<typeof decidedSchema>;
 
 /**
  * One entry of the recent list. Fields added after the first version are optional, so a list
- * stored by an older version still parses (its items simply offer no actions): no migration.
+ * stored by an older version still parses (its items simply offer no actions).
  */
 export const recentItemSchema = z.object({
   seq: z.number().int().positive(),
@@ -110,28 +112,6 @@ export const connectionSnapshotSchema = z.object({
 });
 export type ConnectionSnapshot = z.infer<typeof connectionSnapshotSchema>;
 
-export const prefsSchema = z.object({
-  proposedResolution: z.boolean(),
-  otherStatus: z.boolean(),
-  approvals: z.boolean(),
-  questions: z.boolean(),
-  lifecycle: z.boolean(),
-  messages: z.boolean(),
-  otherSources: z.boolean(),
-});
-export type Prefs = z.infer<typeof prefsSchema>;
-
-/** Lifecycle and message traffic are noisy, so they start off; everything that needs a human is on. */
-export const DEFAULT_PREFS: Prefs = {
-  proposedResolution: true,
-  otherStatus: true,
-  approvals: true,
-  questions: true,
-  lifecycle: false,
-  messages: false,
-  otherSources: true,
-};
-
 /**
  * One key of the person's state as the relay last told it. The value stays unchecked here and is
  * checked where it is read: a value this version does not understand is ignored alone, instead of
@@ -156,50 +136,121 @@ export const EMPTY_MIRROR: Mirror = { rev: 0, entries: {} };
 export const outboxSchema = z.record(z.string(), z.unknown());
 export type Outbox = z.infer<typeof outboxSchema>;
 
-const localKeys = {
-  auth: authSchema.optional(),
-  relayUrl: z.string().optional(),
-  cursor: cursorSchema.optional(),
-  recent: z.array(recentItemSchema).catch([]).default([]),
-  connection: connectionSnapshotSchema
-    .catch({ state: 'signed_out' })
-    .default({ state: 'signed_out' }),
-  muteUntil: z.number().catch(0).default(0),
+/**
+ * A stored key: its WXT item and how a raw value is read. Every item is at `version: 1` with no
+ * `migrations`, so WXT writes no `<key>$` version key and storage holds exactly the values below
+ * (data with no version key counts as v1). A change a reader cannot take as it is (not a new
+ * optional field) raises the item's `version` and adds `migrations: {2: (v1) => v2}` here; WXT
+ * runs them once, where this module is loaded, and records the version under `<key>$`.
+ */
+interface Stored<T> {
+  item: ReturnType<typeof storage.defineItem<unknown>>;
+  /** Never throws: what cannot be read is the key's default. */
+  read: (raw: unknown) => T;
+}
+
+function stored<T>(
+  key: StorageItemKey,
+  read: (raw: unknown) => T,
+  versioning: { version: number; migrations?: Record<number, (old: unknown) => unknown> } = {
+    version: 1,
+  },
+): Stored<T> {
+  // WXT says "missing" with null; the schemas say it with undefined.
+  return {
+    item: storage.defineItem<unknown>(key, versioning),
+    read: (raw) => read(raw ?? undefined),
+  };
+}
+
+/** Reads with `schema`; anything it refuses is `fallback`. */
+function orElse<T>(schema: z.ZodType<T>, fallback: T): (raw: unknown) => T {
+  return (raw) => {
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? parsed.data : fallback;
+  };
+}
+
+/**
+ * Reads a list item by item: one item this version cannot read (a hand edit, a shape a newer
+ * version wrote) is dropped alone instead of emptying the list. Not a list at all: empty.
+ */
+function eachThatParses<T>(schema: z.ZodType<T>): (raw: unknown) => T[] {
+  return (raw) =>
+    Array.isArray(raw)
+      ? raw.flatMap((item) => {
+          const parsed = schema.safeParse(item);
+          return parsed.success ? [parsed.data] : [];
+        })
+      : [];
+}
+
+const localItems = {
+  auth: stored('local:auth', orElse(authSchema.optional(), undefined)),
+  relayUrl: stored('local:relayUrl', orElse(z.string().optional(), undefined)),
+  cursor: stored('local:cursor', orElse(cursorSchema.optional(), undefined)),
+  recent: stored('local:recent', eachThatParses(recentItemSchema)),
+  connection: stored(
+    'local:connection',
+    orElse<ConnectionSnapshot>(connectionSnapshotSchema, { state: 'signed_out' }),
+  ),
+  muteUntil: stored('local:muteUntil', orElse(z.number(), 0)),
   // Unreadable: ask the relay for all of it again (stateSince 0); the relay holds the truth.
-  personState: mirrorSchema.catch(EMPTY_MIRROR).default(EMPTY_MIRROR),
-  outbox: outboxSchema.catch({}).default({}),
-  deviceId: z.string().min(1).optional(),
+  personState: stored('local:personState', orElse(mirrorSchema, EMPTY_MIRROR)),
+  outbox: stored('local:outbox', orElse<Outbox>(outboxSchema, {})),
+  deviceId: stored('local:deviceId', orElse(z.string().min(1).optional(), undefined)),
 };
-export type LocalKey = keyof typeof localKeys;
-export type LocalValue<K extends LocalKey> = z.output<(typeof localKeys)[K]>;
+export type LocalKey = keyof typeof localItems;
+export type LocalValue<K extends LocalKey> = ReturnType<(typeof localItems)[K]['read']>;
+
+const syncItems = {
+  /** Checked where it is read (prefs.ts `getPrefs`), with the toggles' own rules. */
+  prefs: stored('sync:prefs', (raw) => raw),
+};
+export type SyncKey = keyof typeof syncItems;
 
 export async function getLocal<K extends LocalKey>(key: K): Promise<LocalValue<K>> {
-  const raw = (await browser.storage.local.get(key))[key];
-  return parseLocal(key, raw);
+  return parseLocal(key, await localItems[key].item.getValue());
 }
 
-/** Parses a raw stored value (also used on `storage.onChanged` payloads); bad data → default. */
+/** Reads a raw stored value (as `storage.onChanged` hands it over); bad data → the default. */
 export function parseLocal<K extends LocalKey>(key: K, raw: unknown): LocalValue<K> {
-  const schema = localKeys[key] as unknown as z.ZodType<LocalValue<K>>;
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  return schema.parse(undefined);
+  return localItems[key].read(raw) as LocalValue<K>;
 }
 
+/** A plain write, for a key with one writer; read-change-write goes through `updateLocal`. */
 export async function setLocal<K extends LocalKey>(key: K, value: LocalValue<K>): Promise<void> {
-  await browser.storage.local.set({ [key]: value });
+  const { item } = localItems[key];
+  await (value === undefined ? item.removeValue() : item.setValue(value));
 }
 
+/** Removes keys, each after the updates of it already queued (which would otherwise rewrite it). */
 export async function removeLocal(...keys: LocalKey[]): Promise<void> {
-  await browser.storage.local.remove(keys);
+  await Promise.all(keys.map((key) => inTurn(key, () => localItems[key].item.removeValue())));
+}
+
+/**
+ * Read, change, write `key`, one change at a time: two at once would both start from the same
+ * read and the later write would lose the earlier one's change. A change that returns the very
+ * value it was given writes nothing (no `onChanged` wakes the popup). `then` runs after the
+ * write, still in turn (the badge drawn from the list as written, not from an older one).
+ */
+export function updateLocal<K extends LocalKey>(
+  key: K,
+  change: (value: LocalValue<K>) => LocalValue<K>,
+  then?: (value: LocalValue<K>) => Promise<void>,
+): Promise<LocalValue<K>> {
+  return inTurn(key, async () => {
+    const before = await getLocal(key);
+    const after = change(before);
+    if (after !== before) await setLocal(key, after);
+    await then?.(after);
+    return after;
+  });
 }
 
 const queues = new Map<LocalKey, Promise<unknown>>();
-/**
- * Runs tasks that read, change and write `key` one after another: two at once would both start
- * from the same read and the later write would lose the earlier one's change.
- */
-export function serialised<T>(key: LocalKey, task: () => Promise<T>): Promise<T> {
+function inTurn<T>(key: LocalKey, task: () => Promise<T>): Promise<T> {
   const next = (queues.get(key) ?? Promise.resolve()).then(task);
   queues.set(
     key,
@@ -208,20 +259,7 @@ export function serialised<T>(key: LocalKey, task: () => Promise<T>): Promise<T>
   return next;
 }
 
-/** Missing toggles (a newer version added one) take their default; junk falls back entirely. */
-export function parsePrefs(raw: unknown): Prefs {
-  const merged = prefsSchema.partial().safeParse(raw);
-  return { ...DEFAULT_PREFS, ...(merged.success ? stripUndefined(merged.data) : {}) };
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-export async function getPrefs(): Promise<Prefs> {
-  return parsePrefs((await browser.storage.sync.get('prefs'))['prefs']);
-}
-
-export async function setPrefs(prefs: Prefs): Promise<void> {
-  await browser.storage.sync.set({ prefs });
+/** A key `storage.sync` held before settings followed the person, unchecked (see `syncItems`). */
+export async function getSync(key: SyncKey): Promise<unknown> {
+  return syncItems[key].read(await syncItems[key].item.getValue());
 }

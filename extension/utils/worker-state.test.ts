@@ -4,8 +4,10 @@ import type { ServerMessage } from '@herald/shared';
 import { DUE_ALARM } from './due-scheduler';
 import { DEFAULT_PREFS } from './prefs';
 import { getLocal } from './storage';
-import { makeEvent, proposed } from './test-events';
-import { settle, signIn, welcome as welcomeOf, workerWith } from './test-worker';
+import { makeEvent, proposed } from '../test/events';
+import { welcome as welcomeOf } from '../test/fake-socket';
+import { settle } from '../test/settle';
+import { signIn, workerWith } from '../test/worker';
 
 const user = { name: 'ada', topics: ['**'], act: [] };
 const welcome = (head: number): ServerMessage => welcomeOf(head, user);

@@ -2,8 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { DEFAULT_PREFS } from './prefs';
 import { getLocal } from './storage';
-import { approval, proposed } from './test-events';
-import { settle, signIn, welcome as welcomeOf, workerWith } from './test-worker';
+import { approval, proposed } from '../test/events';
+import { welcome as welcomeOf } from '../test/fake-socket';
+import { settle } from '../test/settle';
+import { signIn, workerWith } from '../test/worker';
 import { WATCHDOG_ALARM } from './worker';
 
 const user = { name: 'ada', topics: ['**'], act: ['tickets'] };

@@ -7,11 +7,11 @@ import { createDueScheduler } from './due-scheduler';
 import { createNotifier, type NotifierOptions } from './notifier';
 import { createPersonRequests } from './person-requests';
 import { createPersonSync } from './person-sync';
-import { showBadge } from './recent';
+import { badgeText } from './recent';
 import { createRinger } from './ringer';
-import { kindsOf } from './settings';
 import { requestSchema, type Reply } from './runtime-messages';
-import { getLocal, removeLocal, serialised, setLocal, type Auth } from './storage';
+import { getLocal, removeLocal, setLocal, updateLocal, type Auth } from './storage';
+import { showBadge } from './toolbar';
 
 export const WATCHDOG_ALARM = 'herald:watchdog';
 
@@ -25,8 +25,7 @@ export interface WorkerOptions {
 }
 
 /** Sign-in, sign-out, revocation and grant updates write `auth` one at a time. */
-const writeAuth = (auth: Auth | undefined) =>
-  serialised('auth', () => (auth ? setLocal('auth', auth) : removeLocal('auth')));
+const writeAuth = (auth: Auth | undefined) => updateLocal('auth', () => auth);
 
 /**
  * Everything the background worker does, wired together; background.ts only registers listeners
@@ -39,7 +38,7 @@ export function createWorker(options: WorkerOptions = {}) {
   const due = createDueScheduler(createRinger(sync, notifier));
   const person = createPersonRequests(sync);
   /** The kind filter the relay was last given, to tell a settings change that alters it. */
-  let kinds = '';
+  let kinds: string[] | undefined;
   const acting = createActing({
     notifier,
     fetchFn,
@@ -52,9 +51,8 @@ export function createWorker(options: WorkerOptions = {}) {
     saveCursor: (cursor) => setLocal('cursor', cursor),
     kinds: async () => {
       await sync.ready();
-      const current = kindsOf(sync.settings());
-      kinds = JSON.stringify(current);
-      return current;
+      kinds = sync.kinds();
+      return kinds;
     },
     stateSince: () => sync.stateSince(),
     onStateFrame: (snapshot) => sync.applyFrame(snapshot),
@@ -79,9 +77,9 @@ export function createWorker(options: WorkerOptions = {}) {
   sync.onChange(async () => {
     await notifier.applyState();
     void due.run();
-    const current = kindsOf(sync.settings());
-    if (JSON.stringify(current) !== kinds) {
-      kinds = JSON.stringify(current);
+    const current = sync.kinds();
+    if (current !== kinds) {
+      kinds = current;
       connection.subscribe(current);
     }
   });
@@ -93,21 +91,20 @@ export function createWorker(options: WorkerOptions = {}) {
       // shortest period Chrome allows, and about when it stops an idle worker.
       await browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 0.5 });
     }
-    await showBadge(await getLocal('recent'));
+    await showBadge(badgeText(await getLocal('recent')));
     connection.ensure();
     void due.run();
   }
 
   /** The welcome's account of the person replaces the one from sign-in (a grant given or taken). */
   function refreshUser(user: User): Promise<void> {
-    return serialised('auth', async () => {
-      const auth = await getLocal('auth');
-      // Only for the person still signed in: a welcome that raced a sign-in as someone else
-      // changes nothing.
-      if (auth?.user.name === user.name && JSON.stringify(auth.user) !== JSON.stringify(user)) {
-        await setLocal('auth', { ...auth, user });
-      }
-    });
+    // Only for the person still signed in: a welcome that raced a sign-in as someone else
+    // changes nothing.
+    return updateLocal('auth', (auth) =>
+      auth?.user.name === user.name && JSON.stringify(auth.user) !== JSON.stringify(user)
+        ? { ...auth, user }
+        : auth,
+    ).then(() => undefined);
   }
 
   async function signOut(): Promise<void> {
@@ -117,9 +114,9 @@ export function createWorker(options: WorkerOptions = {}) {
     await sync.clear();
     await due.stop();
     await removeLocal('cursor');
-    await serialised('recent', () => removeLocal('recent'));
+    await removeLocal('recent');
     await notifier.clearAll();
-    await showBadge([]);
+    await showBadge('');
     if (auth) await logout(auth.relayUrl, auth.token, fetchFn);
   }
 
@@ -133,7 +130,7 @@ export function createWorker(options: WorkerOptions = {}) {
         if (!result.ok) return result;
         // A new session starts fresh: another user's cursor and list mean nothing to this one.
         await removeLocal('cursor');
-        await serialised('recent', () => removeLocal('recent'));
+        await removeLocal('recent');
         await sync.clear();
         await notifier.clearAll();
         await setLocal('relayUrl', result.relayUrl);

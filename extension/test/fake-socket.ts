@@ -1,5 +1,26 @@
-import type { ServerMessage } from '@herald/shared';
-import type { SocketLike } from './connection';
+import type { ServerMessage, User } from '@herald/shared';
+import type { SocketLike } from '../utils/connection';
+
+/**
+ * The relay's welcome for `user`: log epoch `e`, nothing resumed, and the relay's default
+ * heartbeat (15 s); a test overrides what it is about.
+ */
+export function welcome(
+  head: number,
+  user: User,
+  over: Partial<Extract<ServerMessage, { type: 'welcome' }>> = {},
+) {
+  return {
+    type: 'welcome',
+    head,
+    epoch: 'e',
+    resumed: false,
+    gap: false,
+    user,
+    heartbeat: 15,
+    ...over,
+  } as const satisfies ServerMessage;
+}
 
 /** Plays the relay's side of one WebSocket in unit tests (the real relay is tested in e2e). */
 export class FakeSocket implements SocketLike {

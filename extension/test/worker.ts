@@ -1,19 +1,6 @@
-import type { User } from '@herald/shared';
-import { vi } from 'vitest';
-import { sockets } from './test-socket';
-import { createWorker } from './worker';
-
-/** The relay's welcome for `user`, on log epoch `e`. */
-export const welcome = (head: number, user: User) =>
-  ({
-    type: 'welcome',
-    head,
-    epoch: 'e',
-    resumed: false,
-    gap: false,
-    user,
-    heartbeat: 20,
-  }) as const;
+import { createWorker } from '../utils/worker';
+import { sockets } from './fake-socket';
+import { settle } from './settle';
 
 /** A worker on fake sockets whose HTTP calls `fetchFn` answers. */
 export function workerWith(
@@ -27,9 +14,6 @@ export function workerWith(
   });
   return { worker, io };
 }
-
-/** Lets promise chains (storage, the event queue) run without moving the clock. */
-export const settle = () => vi.advanceTimersByTimeAsync(0);
 
 /** Signs in through the worker (as `username`) and lets the socket be created. */
 export async function signIn(
