@@ -33,6 +33,14 @@ describe('status words', () => {
     expect(detail).toBe('The relay is restarting. Next try in 2 s.');
     expect(describeDetail({ state: 'connected', user: 'ada' }, now)).toBe('Signed in as ada.');
   });
+
+  it('a refusal (4403) says why and what lifts it, with no next try', () => {
+    const refused = { state: 'refused', error: `close:${CLOSE.ORIGIN_FORBIDDEN}` } as const;
+    expect(describeState(refused, now)).toBe('Refused by the relay');
+    expect(describeDetail(refused, now)).toBe(
+      'The relay does not accept this extension (allowed origins). Sign out and in again once the relay allows it.',
+    );
+  });
 });
 
 describe('error words', () => {

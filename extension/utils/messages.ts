@@ -113,6 +113,8 @@ export function describeState(snapshot: ConnectionSnapshot, now: number): string
       return 'Signed out';
     case 'revoked':
       return 'Signed out by the relay';
+    case 'refused':
+      return 'Refused by the relay';
     case 'connecting':
       return 'Connecting…';
     case 'connected':
@@ -129,6 +131,8 @@ export function describeDetail(snapshot: ConnectionSnapshot, now: number): strin
   const seconds = Math.max(0, Math.ceil(((snapshot.retryAt ?? now) - now) / 1000));
   const parts: string[] = [];
   if (snapshot.error && snapshot.state !== 'connected') parts.push(describeError(snapshot.error));
+  // Only a sign-in lifts a refusal (connection.ts): say so, with no "next try".
+  if (snapshot.state === 'refused') parts.push('Sign out and in again once the relay allows it.');
   if (snapshot.state === 'unreachable' || snapshot.state === 'reconnecting') {
     parts.push(seconds > 0 ? `Next try in ${seconds} s.` : 'Trying again…');
   }

@@ -95,6 +95,7 @@ export const connectionStates = [
   'reconnecting',
   'unreachable',
   'revoked',
+  'refused',
 ] as const;
 export type ConnectionState = (typeof connectionStates)[number];
 

@@ -70,6 +70,7 @@ export function createWorker(options: WorkerOptions = {}) {
     onNewEpoch: () => notifier.forgetSeen(),
     onRevoked: () => writeAuth(undefined).then(() => removeLocal('cursor')),
     onState: (snapshot) => void setLocal('connection', snapshot),
+    lastSnapshot: () => getLocal('connection'),
     onUser: refreshUser,
     ...(options.random ? { random: options.random } : {}),
   });
