@@ -20,7 +20,7 @@ export interface PostActionOptions {
 /**
  * `POST /v1/actions`. A network failure is retried once with the same requestId (the relay
  * performs a requestId at most once, so the retry cannot answer twice); every failure comes back
- * as a code for messages.ts, never as a throw.
+ * as a code for words.ts, never as a throw.
  */
 export async function postAction(
   relayUrl: string,

@@ -31,7 +31,7 @@ export function relayUrlWarning(input: string): 'insecure_relay_url' | undefined
   return protocol === 'http:' && !LOOPBACK.test(hostname) ? 'insecure_relay_url' : undefined;
 }
 
-/** `POST /v1/login`; every failure comes back as a code for messages.ts, never as a throw. */
+/** `POST /v1/login`; every failure comes back as a code for words.ts, never as a throw. */
 export async function login(
   relayUrlInput: string,
   username: string,

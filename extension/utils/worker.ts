@@ -10,7 +10,7 @@ import { createPersonSync } from './person-sync';
 import { showBadge } from './recent';
 import { createRinger } from './ringer';
 import { kindsOf } from './settings';
-import { requestSchema, type Reply } from './runtime-messages';
+import { workerRequestSchema, type Reply } from './worker-requests';
 import { getLocal, removeLocal, serialised, setLocal, type Auth } from './storage';
 
 export const WATCHDOG_ALARM = 'herald:watchdog';
@@ -125,7 +125,7 @@ export function createWorker(options: WorkerOptions = {}) {
   }
 
   async function handleMessage(raw: unknown): Promise<Reply> {
-    const parsed = requestSchema.safeParse(raw);
+    const parsed = workerRequestSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, code: 'invalid_request' };
     const request = parsed.data;
     switch (request.type) {
