@@ -19,7 +19,7 @@ function welcome(head: number, epoch = 'e1'): ServerMessage {
     resumed: true,
     gap: false,
     user: auth.user,
-    heartbeat: 20,
+    heartbeat: 15,
   };
 }
 
@@ -128,7 +128,7 @@ describe('events', () => {
       resumed: false,
       gap: false,
       user: { ...auth.user, act: ['tickets'] },
-      heartbeat: 20,
+      heartbeat: 15,
     });
     t.io.last().receive({ type: 'event', event: makeEvent(1) });
     await settle();

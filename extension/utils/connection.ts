@@ -55,7 +55,12 @@ export interface ConnectionDeps {
 }
 
 export const TIMING = {
-  /** No frame at all for this long (heartbeats come every 20 s): the connection is dead. */
+  /**
+   * No frame at all for this long: the connection is dead. The relay heartbeats at the interval
+   * it announces in `welcome.heartbeat` (15 s by default), so 45 s is three missed beats; it also
+   * answers our ping below. Fixed rather than read from the welcome: a relay set to beat once an
+   * hour would otherwise leave a dead socket unnoticed for hours, and the pong comes regardless.
+   */
   staleMs: 45_000,
   /** App-level ping: keeps an MV3 worker alive and proves the socket carries traffic. */
   pingMs: 20_000,
