@@ -357,6 +357,7 @@ describe('reconnecting', () => {
     };
     const t = setup({ lastSnapshot: async () => refused });
     t.conn.ensure();
+    t.conn.online(); // the popup's "reconnect" that woke this worker, before storage answered
     await settle();
     t.conn.ensure();
     await settle();

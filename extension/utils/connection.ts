@@ -195,7 +195,6 @@ export class Connection {
     this.clearTimer('retry');
     const gen = ++this.gen;
     const last = this.checkedLast ? undefined : this.deps.lastSnapshot?.();
-    this.checkedLast = true;
     const [auth, cursor, kinds, stateSince, before] = await Promise.all([
       this.deps.loadAuth(),
       this.deps.loadCursor(),
@@ -204,6 +203,9 @@ export class Connection {
       last,
     ]);
     if (gen !== this.gen || !this.running) return;
+    // Only now: an attempt abandoned while reading (online() right after a wake-up) must not
+    // use up the look at an earlier worker's refusal.
+    this.checkedLast = true;
     if (auth && before?.state === 'refused') return this.refuse(before.error, auth.user.name);
     if (!auth) {
       this.running = false;
