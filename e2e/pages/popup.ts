@@ -29,7 +29,7 @@ export interface Popup {
   /** Clicks the button with this name. */
   click(button: string): Promise<void>;
   /**
-   * Sends the worker a request as the popup does (extension/utils/runtime-messages.ts): for the
+   * Sends the worker a request as the popup does (extension/utils/worker-requests.ts): for the
    * test hooks (a snooze of a few seconds, a reminder interval of a few seconds).
    */
   ask(request: WorkerRequest): Promise<unknown>;
@@ -39,7 +39,7 @@ export interface Popup {
   storageLocal(key: string): Promise<Record<string, unknown>>;
 }
 
-/** The worker requests the tests send (a subset of extension/utils/runtime-messages.ts). */
+/** The worker requests the tests send (a subset of extension/utils/worker-requests.ts). */
 export type WorkerRequest =
   | { type: 'snooze'; tag: string; choice: 'hour' | 'tomorrow' | 'change' | 'off'; ms?: number }
   | { type: 'settings'; settings: { remindAfterMs?: number } };

@@ -1,9 +1,9 @@
 import { actionsFor, answerValue } from './actions';
 import { postAction, type AnswerOutcome } from './answer';
-import { describeActionFailure } from './messages';
+import { describeActionFailure } from './words';
 import type { Notifier } from './notifier';
 import { markDecided, updateRecent } from './recent';
-import type { Reply } from './runtime-messages';
+import type { Reply } from './worker-requests';
 import { getLocal } from './storage';
 
 export interface ActingOptions {

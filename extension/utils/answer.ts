@@ -1,10 +1,10 @@
 import {
   actionRequestSchema,
   actionResultSchema,
-  errorBodySchema,
   type ActionRequest,
   type ActionResult,
 } from '@herald/shared';
+import { postToRelay } from './relay-fetch';
 
 export type AnswerOutcome =
   | { ok: true; result: ActionResult }
@@ -20,7 +20,7 @@ export interface PostActionOptions {
 /**
  * `POST /v1/actions`. A network failure is retried once with the same requestId (the relay
  * performs a requestId at most once, so the retry cannot answer twice); every failure comes back
- * as a code for messages.ts, never as a throw.
+ * as a code for words.ts, never as a throw.
  */
 export async function postAction(
   relayUrl: string,
@@ -31,32 +31,24 @@ export async function postAction(
   const fetchFn = options.fetchFn ?? fetch;
   const checked = actionRequestSchema.safeParse(request);
   if (!checked.success) return { ok: false, code: 'invalid_action' };
-  const init: RequestInit = {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(checked.data),
-    credentials: 'omit',
-  };
-  let res: Response;
-  try {
-    res = await fetchFn(`${relayUrl}/v1/actions`, init);
-  } catch {
+  const post = () =>
+    postToRelay(`${relayUrl}/v1/actions`, checked.data, actionResultSchema, { fetchFn, token });
+  let reply = await post();
+  if (reply.kind === 'unreachable') {
     await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1000));
-    try {
-      res = await fetchFn(`${relayUrl}/v1/actions`, init);
-    } catch {
+    reply = await post();
+  }
+  switch (reply.kind) {
+    case 'unreachable':
       return { ok: false, code: 'answer_unreachable' };
-    }
+    case 'unexpected':
+      return unexpected();
+    case 'ok':
+      return { ok: true, result: reply.data };
   }
-  const body: unknown = await res.json().catch(() => undefined);
-  if (res.ok) {
-    const result = actionResultSchema.safeParse(body);
-    return result.success ? { ok: true, result: result.data } : unexpected();
-  }
-  const error = errorBodySchema.safeParse(body);
-  if (!error.success)
-    return res.status === 401 ? { ok: false, code: 'unauthorized' } : unexpected();
-  const { code, status, by } = error.data.error;
+  if (!reply.error)
+    return reply.status === 401 ? { ok: false, code: 'unauthorized' } : unexpected();
+  const { code, status, by } = reply.error;
   return { ok: false, code, ...(status ? { status } : {}), ...(by ? { by } : {}) };
 }
 

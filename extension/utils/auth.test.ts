@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { login, logout, normalizeRelayUrl, relayUrlWarning } from './auth';
 import { wsUrl } from './connection';
-import { describeError } from './messages';
+import { wordsFor } from './words';
 
 function reply(status: number, body: unknown, headers: Record<string, string> = {}) {
   return vi.fn(async () => new Response(JSON.stringify(body), { status, headers }));
@@ -108,7 +108,7 @@ describe('relayUrlWarning', () => {
       'not a url',
     ])
       expect(relayUrlWarning(url), url).toBeUndefined();
-    expect(describeError('insecure_relay_url')).toMatch(/not encrypted/);
+    expect(wordsFor('insecure_relay_url')).toMatch(/not encrypted/);
   });
 
   it('an https relay is reached with wss', () => {

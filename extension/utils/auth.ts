@@ -1,4 +1,5 @@
-import { errorBodySchema, loginResponseSchema, type User } from '@herald/shared';
+import { loginResponseSchema, type User } from '@herald/shared';
+import { postToRelay } from './relay-fetch';
 
 export type LoginResult =
   | { ok: true; relayUrl: string; token: string; user: User }
@@ -31,7 +32,7 @@ export function relayUrlWarning(input: string): 'insecure_relay_url' | undefined
   return protocol === 'http:' && !LOOPBACK.test(hostname) ? 'insecure_relay_url' : undefined;
 }
 
-/** `POST /v1/login`; every failure comes back as a code for messages.ts, never as a throw. */
+/** `POST /v1/login`; every failure comes back as a code for words.ts, never as a throw. */
 export async function login(
   relayUrlInput: string,
   username: string,
@@ -40,37 +41,30 @@ export async function login(
 ): Promise<LoginResult> {
   const relayUrl = normalizeRelayUrl(relayUrlInput);
   if (!relayUrl) return { ok: false, code: 'invalid_url' };
-  let res: Response;
-  try {
-    res = await fetchFn(`${relayUrl}/v1/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-      credentials: 'omit',
-    });
-  } catch {
-    return { ok: false, code: 'unreachable' };
+  const reply = await postToRelay(
+    `${relayUrl}/v1/login`,
+    { username, password },
+    loginResponseSchema,
+    { fetchFn },
+  );
+  switch (reply.kind) {
+    case 'unreachable':
+      return { ok: false, code: 'unreachable' };
+    case 'unexpected':
+      return { ok: false, code: 'unexpected_response' };
+    case 'ok':
+      return { ok: true, relayUrl, token: reply.data.token, user: reply.data.user };
   }
-  const body: unknown = await res.json().catch(() => undefined);
-  if (res.ok) {
-    const parsed = loginResponseSchema.safeParse(body);
-    if (!parsed.success) return { ok: false, code: 'unexpected_response' };
-    return { ok: true, relayUrl, token: parsed.data.token, user: parsed.data.user };
-  }
-  const error = errorBodySchema.safeParse(body);
-  const code = error.success
-    ? error.data.error.code
-    : res.status === 401
-      ? 'invalid_credentials'
-      : 'unexpected_response';
-  if (res.status === 429) {
-    const retryAfter = Number(res.headers.get('retry-after'));
+  if (reply.status === 429) {
+    const retryAfter = Number(reply.headers.get('retry-after'));
     return {
       ok: false,
       code: 'too_many_attempts',
       retryAfter: Number.isFinite(retryAfter) ? retryAfter : undefined,
     };
   }
+  const code =
+    reply.error?.code ?? (reply.status === 401 ? 'invalid_credentials' : 'unexpected_response');
   return { ok: false, code };
 }
 

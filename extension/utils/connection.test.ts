@@ -306,6 +306,49 @@ describe('reconnecting', () => {
     expect(t.io.all).toHaveLength(1);
   });
 
+  it('an origin the relay refuses (4403) stops retrying, keeps the token, and the watchdog leaves it stopped', async () => {
+    const t = setup();
+    t.conn.start();
+    await settle();
+    t.io.last().open();
+    t.io.last().drop(CLOSE.ORIGIN_FORBIDDEN);
+    await settle();
+    expect(t.state()).toBe('refused');
+    expect(t.conn.snapshot.error).toBe(`close:${CLOSE.ORIGIN_FORBIDDEN}`);
+    expect(t.conn.snapshot.retryAt).toBeUndefined();
+    expect(t.store.auth).toBeDefined();
+    expect(t.deps.onRevoked).not.toHaveBeenCalled();
+    for (let i = 0; i < 4; i++) {
+      await vi.advanceTimersByTimeAsync(30_000);
+      t.conn.ensure();
+      t.conn.online();
+    }
+    await settle();
+    expect(t.io.all).toHaveLength(1);
+    // A new sign-in is the person's say that something changed: try again.
+    t.conn.restart();
+    await settle();
+    expect(t.io.all).toHaveLength(2);
+  });
+
+  it('a refusal an earlier worker recorded still holds in a new one, until the next sign-in', async () => {
+    const refused: ConnectionSnapshot = {
+      state: 'refused',
+      error: `close:${CLOSE.ORIGIN_FORBIDDEN}`,
+    };
+    const t = setup({ lastSnapshot: async () => refused });
+    t.conn.ensure();
+    t.conn.online(); // the popup's "reconnect" that woke this worker, before storage answered
+    await settle();
+    t.conn.ensure();
+    await settle();
+    expect(t.io.all).toHaveLength(0);
+    expect(t.conn.snapshot).toMatchObject(refused);
+    t.conn.restart();
+    await settle();
+    expect(t.io.all).toHaveLength(1);
+  });
+
   it('the watchdog brings back a stopped connection and leaves a healthy one alone', async () => {
     const t = setup();
     t.conn.ensure();

@@ -1,5 +1,6 @@
 import {
   CLOSE,
+  isFinalClose,
   serverMessageSchema,
   type ClientMessage,
   type HeraldEvent,
@@ -36,6 +37,11 @@ export interface ConnectionDeps {
   /** The relay refused the token (revoked, expired): forget it. */
   onRevoked: () => Promise<void>;
   onState: (snapshot: ConnectionSnapshot) => void;
+  /**
+   * The snapshot an earlier worker left (storage): a refusal it recorded holds in this one too,
+   * or an MV3 worker, stopped and woken by the watchdog every 30 s, would try again each time.
+   */
+  lastSnapshot?: () => Promise<ConnectionSnapshot>;
   /** The relay's current account of the person (`welcome`): grants change between sign-ins. */
   onUser?: (user: User) => Promise<void>;
   /**
@@ -49,7 +55,12 @@ export interface ConnectionDeps {
 }
 
 export const TIMING = {
-  /** No frame at all for this long (heartbeats come every 20 s): the connection is dead. */
+  /**
+   * No frame at all for this long: the connection is dead. The relay heartbeats at the interval
+   * it announces in `welcome.heartbeat` (15 s by default), so 45 s is three missed beats; it also
+   * answers our ping below. Fixed rather than read from the welcome: a relay set to beat once an
+   * hour would otherwise leave a dead socket unnoticed for hours, and the pong comes regardless.
+   */
   staleMs: 45_000,
   /** App-level ping: keeps an MV3 worker alive and proves the socket carries traffic. */
   pingMs: 20_000,
@@ -68,10 +79,15 @@ export function wsUrl(relayUrl: string): string {
 
 /**
  * One WebSocket to the relay, and the state machine the popup shows:
- * signed_out → connecting → connected ⇄ reconnecting | unreachable, and → revoked on 4401.
+ * signed_out → connecting → connected ⇄ reconnecting | unreachable; → revoked on 4401 and
+ * → refused on the relay's other final close (4403, `CLOSE_POLICY`), which only a sign-in lifts.
  */
 export class Connection {
   private running = false;
+  /** Closed with a final code other than 4401: nothing but `restart()` connects again. */
+  private refused = false;
+  /** Whether an earlier worker's refusal (`lastSnapshot`) was looked at, or made moot by a sign-in. */
+  private checkedLast = false;
   /** Bumped whenever a socket is abandoned, so its late callbacks are ignored. */
   private gen = 0;
   private socket: SocketLike | null = null;
@@ -99,7 +115,7 @@ export class Connection {
 
   /** Connects if signed in and not already running; safe to call from every wake-up. */
   start(): void {
-    if (this.running) return;
+    if (this.running || this.refused) return;
     this.running = true;
     this.attempt = 0;
     void this.connect();
@@ -108,6 +124,7 @@ export class Connection {
   /** Sign-out or revocation: drop the socket, stop retrying. */
   stop(state: 'signed_out' | 'revoked' = 'signed_out', error?: string): void {
     this.running = false;
+    this.refused = false;
     this.abandon(1000);
     this.emit({ state, ...(error ? { error } : {}) });
   }
@@ -115,6 +132,8 @@ export class Connection {
   /** Sign-in with a new token: start over. */
   restart(): void {
     this.running = false;
+    this.refused = false;
+    this.checkedLast = true;
     this.abandon(1000);
     this.start();
   }
@@ -130,6 +149,7 @@ export class Connection {
 
   /** The watchdog alarm: bring the connection back if nothing is running or scheduled. */
   ensure(): void {
+    if (this.refused) return;
     if (!this.running) return this.start();
     if (!this.socket && !this.timers.retry) void this.connect();
   }
@@ -174,13 +194,19 @@ export class Connection {
   private async connect(): Promise<void> {
     this.clearTimer('retry');
     const gen = ++this.gen;
-    const [auth, cursor, kinds, stateSince] = await Promise.all([
+    const last = this.checkedLast ? undefined : this.deps.lastSnapshot?.();
+    const [auth, cursor, kinds, stateSince, before] = await Promise.all([
       this.deps.loadAuth(),
       this.deps.loadCursor(),
       this.deps.kinds(),
       this.deps.stateSince?.(),
+      last,
     ]);
     if (gen !== this.gen || !this.running) return;
+    // Only now: an attempt abandoned while reading (online() right after a wake-up) must not
+    // use up the look at an earlier worker's refusal.
+    this.checkedLast = true;
+    if (auth && before?.state === 'refused') return this.refuse(before.error, auth.user.name);
     if (!auth) {
       this.running = false;
       this.emit({ state: 'signed_out' });
@@ -315,15 +341,24 @@ export class Connection {
     this.abandon(1000);
     if (!this.running) return;
     if (code === CLOSE.UNAUTHORIZED) {
+      // The token is no good: forget it, the person signs in again.
       this.running = false;
       void this.deps
         .onRevoked()
         .finally(() => this.emit({ state: 'revoked', error: 'unauthorized' }));
       return;
     }
+    if (isFinalClose(code)) return this.refuse(`close:${code}`, this.snap.user);
     if (!opened) return this.retry('unreachable', 'unreachable');
     const known = code !== 1005 && code !== 1006;
     this.retry('reconnecting', known ? `close:${code}` : 'closed');
+  }
+
+  /** A final close the token is not to blame for (4403): keep it, stop, and say why. */
+  private refuse(error: string | undefined, user: string | undefined): void {
+    this.running = false;
+    this.refused = true;
+    this.emit({ state: 'refused', ...(error ? { error } : {}), ...(user ? { user } : {}) });
   }
 
   private retry(

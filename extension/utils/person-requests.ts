@@ -2,7 +2,7 @@ import { stateKey } from '@herald/shared';
 import { muteUntilFor, type MuteChoice } from './mute';
 import type { PersonSync } from './person-sync';
 import { markAllRead, updateRecent } from './recent';
-import type { Request, Reply } from './runtime-messages';
+import type { WorkerRequest, Reply } from './worker-requests';
 import { zoneOf } from './settings';
 import { snoozeValue } from './snooze';
 import { getLocal } from './storage';
@@ -31,7 +31,7 @@ export function createPersonRequests(sync: PersonSync) {
     },
 
     /** The snooze covers the item as listed now (its newest seq). */
-    async snooze(request: Extract<Request, { type: 'snooze' }>): Promise<Reply> {
+    async snooze(request: Extract<WorkerRequest, { type: 'snooze' }>): Promise<Reply> {
       const item = (await getLocal('recent')).find((i) => i.tag === request.tag);
       if (!item) return { ok: false, code: 'not_found' };
       await sync.ready();
@@ -41,7 +41,9 @@ export function createPersonRequests(sync: PersonSync) {
       return OK;
     },
 
-    async settings(patch: Extract<Request, { type: 'settings' }>['settings']): Promise<Reply> {
+    async settings(
+      patch: Extract<WorkerRequest, { type: 'settings' }>['settings'],
+    ): Promise<Reply> {
       return (await sync.updateSettings(patch)) ? OK : { ok: false, code: 'invalid_request' };
     },
   };

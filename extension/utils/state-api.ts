@@ -1,4 +1,5 @@
 import { stateResponseSchema, type StateResponse } from '@herald/shared';
+import { postToRelay } from './relay-fetch';
 
 export interface Put {
   key: string;
@@ -24,28 +25,23 @@ export async function postState(
   puts: readonly Put[],
   fetchFn: typeof fetch,
 ): Promise<PostOutcome> {
-  let res: Response;
-  try {
-    res = await fetchFn(`${relayUrl}/v1/me/state`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ puts }),
-      credentials: 'omit',
-    });
-  } catch {
-    return { ok: false, kind: 'retry' };
+  const reply = await postToRelay(`${relayUrl}/v1/me/state`, { puts }, stateResponseSchema, {
+    fetchFn,
+    token,
+  });
+  switch (reply.kind) {
+    case 'ok':
+      return { ok: true, response: reply.data };
+    case 'unreachable':
+    case 'unexpected':
+      return { ok: false, kind: 'retry' };
   }
-  const body: unknown = await res.json().catch(() => undefined);
-  if (res.ok) {
-    const parsed = stateResponseSchema.safeParse(body);
-    return parsed.success ? { ok: true, response: parsed.data } : { ok: false, kind: 'retry' };
-  }
-  if (res.status === 401 || res.status === 403) return { ok: false, kind: 'unauthorized' };
-  if (res.status === 400) return { ok: false, kind: 'invalid' };
-  const seconds = Number(res.headers.get('retry-after'));
+  if (reply.status === 401 || reply.status === 403) return { ok: false, kind: 'unauthorized' };
+  if (reply.status === 400) return { ok: false, kind: 'invalid' };
+  const seconds = Number(reply.headers.get('retry-after'));
   return {
     ok: false,
     kind: 'retry',
-    ...(res.status === 429 && seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}),
+    ...(reply.status === 429 && seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}),
   };
 }

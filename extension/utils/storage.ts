@@ -97,6 +97,7 @@ export const connectionStates = [
   'reconnecting',
   'unreachable',
   'revoked',
+  'refused',
 ] as const;
 export type ConnectionState = (typeof connectionStates)[number];
 
@@ -104,7 +105,7 @@ export const connectionSnapshotSchema = z.object({
   state: z.enum(connectionStates),
   /** When the next attempt starts (ms since the epoch), while reconnecting or unreachable. */
   retryAt: z.number().optional(),
-  /** Stable code of the last failure (see messages.ts), for the words under the status line. */
+  /** Stable code of the last failure (see words.ts), for the words under the status line. */
   error: z.string().optional(),
   /** Newest seq the relay reported, for the popup's "caught up" check. */
   head: z.number().optional(),

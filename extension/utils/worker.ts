@@ -9,7 +9,7 @@ import { createPersonRequests } from './person-requests';
 import { createPersonSync } from './person-sync';
 import { badgeText } from './recent';
 import { createRinger } from './ringer';
-import { requestSchema, type Reply } from './runtime-messages';
+import { workerRequestSchema, type Reply } from './worker-requests';
 import { getLocal, removeLocal, setLocal, updateLocal, type Auth } from './storage';
 import { showBadge } from './toolbar';
 
@@ -68,6 +68,7 @@ export function createWorker(options: WorkerOptions = {}) {
     onNewEpoch: () => notifier.forgetSeen(),
     onRevoked: () => writeAuth(undefined).then(() => removeLocal('cursor')),
     onState: (snapshot) => void setLocal('connection', snapshot),
+    lastSnapshot: () => getLocal('connection'),
     onUser: refreshUser,
     ...(options.random ? { random: options.random } : {}),
   });
@@ -121,7 +122,7 @@ export function createWorker(options: WorkerOptions = {}) {
   }
 
   async function handleMessage(raw: unknown): Promise<Reply> {
-    const parsed = requestSchema.safeParse(raw);
+    const parsed = workerRequestSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, code: 'invalid_request' };
     const request = parsed.data;
     switch (request.type) {

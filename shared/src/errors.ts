@@ -74,3 +74,35 @@ export const CLOSE = {
   RATE_LIMITED: 4429,
 } as const;
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
+
+/**
+ * What a client does after each close code (docs/protocol.md, "Close codes"):
+ * - `resume`: reconnect with `since`, under the client's usual backoff;
+ * - `back_off`: the relay asked for a pause (overload, too many connections): wait a random
+ *   while first, then resume;
+ * - `final`: reconnecting cannot help until something changes outside the connection, a new
+ *   sign-in (4401) or the relay's allowed origins (4403); stop until then.
+ * 4400 stays `resume`: the client's frames are schema-typed, so a 4400 is a relay that does not
+ * understand them yet, and an upgraded relay may; the backoff keeps the retries slow.
+ */
+export type ClosePolicy = 'resume' | 'back_off' | 'final';
+export const CLOSE_POLICY = {
+  [CLOSE.GOING_AWAY]: 'resume',
+  [CLOSE.INTERNAL_ERROR]: 'resume',
+  [CLOSE.TRY_AGAIN_LATER]: 'back_off',
+  [CLOSE.MALFORMED]: 'resume',
+  [CLOSE.UNAUTHORIZED]: 'final',
+  [CLOSE.ORIGIN_FORBIDDEN]: 'final',
+  [CLOSE.HELLO_TIMEOUT]: 'resume',
+  [CLOSE.RATE_LIMITED]: 'back_off',
+} as const satisfies Record<CloseCode, ClosePolicy>;
+
+/** The policy for any close code a socket reports; codes the relay never sends resume. */
+export function closePolicy(code: number): ClosePolicy {
+  return (CLOSE_POLICY as Record<number, ClosePolicy | undefined>)[code] ?? 'resume';
+}
+
+/** True for the codes after which a client stops reconnecting (4401, 4403). */
+export function isFinalClose(code: number): boolean {
+  return closePolicy(code) === 'final';
+}

@@ -2,6 +2,7 @@ export * from './event';
 export * from './match';
 export * from './messages';
 export * from './errors';
+export * from './backoff';
 export * from './kinds';
 export * from './limits';
 export * from './actions';

@@ -1,9 +1,9 @@
 import type { PersonSettings } from '@herald/shared';
 import { browser } from 'wxt/browser';
 import { relayUrlWarning } from '../../utils/auth';
-import { describeDetail, describeError, describeState } from '../../utils/messages';
+import { describeDetail, wordsFor, describeState } from '../../utils/words';
 import { isMuted } from '../../utils/mute';
-import { ask } from '../../utils/runtime-messages';
+import { askWorker } from '../../utils/worker-requests';
 import { effectiveSettings, loadDeviceSettings, prefsOf } from '../../utils/settings';
 import { getLocal, type ConnectionSnapshot } from '../../utils/storage';
 import { canReadTabs } from '../../utils/open-url';
@@ -87,7 +87,7 @@ async function render(): Promise<void> {
     }
   }
   if (!nowSignedIn && connection.state === 'revoked' && !ui.alert.textContent) {
-    showError(describeError('unauthorized'));
+    showError(wordsFor('unauthorized'));
   }
   renderRecent(ui.recent, recent, { user: auth?.user, busy: answering });
   ui.empty.hidden = recent.length > 0;
@@ -99,8 +99,8 @@ let prefWrites = 0;
 
 /** Asks the worker to merge a change into the person's settings (and send it to the relay). */
 async function sendSettings(patch: Partial<PersonSettings>): Promise<void> {
-  const reply = await ask({ type: 'settings', settings: patch });
-  if (!reply.ok) showError(describeError(reply.code));
+  const reply = await askWorker({ type: 'settings', settings: patch });
+  if (!reply.ok) showError(wordsFor(reply.code));
 }
 
 const settingsForm = buildSettingsForm(sendSettings);
@@ -129,7 +129,7 @@ async function renderFocusTabs(): Promise<void> {
 /** Says, while the person types, when the URL would send their password in the clear. */
 function renderUrlWarning(): void {
   const code = relayUrlWarning(ui.relayUrl.value);
-  ui.relayUrlWarning.textContent = code ? describeError(code) : '';
+  ui.relayUrlWarning.textContent = code ? wordsFor(code) : '';
   ui.relayUrlWarning.hidden = !code;
 }
 ui.relayUrl.addEventListener('input', renderUrlWarning);
@@ -140,7 +140,7 @@ ui.form.addEventListener('submit', (ev) => {
     showError('');
     ui.submit.disabled = true;
     ui.submit.textContent = 'Signing in…';
-    const reply = await ask({
+    const reply = await askWorker({
       type: 'signIn',
       relayUrl: ui.relayUrl.value,
       username: ui.username.value,
@@ -153,14 +153,14 @@ ui.form.addEventListener('submit', (ev) => {
       await render();
       return;
     }
-    showError(describeError(reply.code, { n: reply.retryAfter }));
+    showError(wordsFor(reply.code, { n: reply.retryAfter }));
     (reply.code === 'invalid_url' ? ui.relayUrl : ui.password).focus();
   })();
 });
 
 ui.signOut.addEventListener('click', () => {
   showError('');
-  void ask({ type: 'signOut' }).then(render);
+  void askWorker({ type: 'signOut' }).then(render);
 });
 
 /** Tags whose answer the worker is sending: their controls wait, disabled. */
@@ -172,9 +172,14 @@ async function answer(tag: string, action: string, value?: string | string[]): P
   showError('');
   answering.add(tag);
   await render();
-  const reply = await ask({ type: 'act', tag, action, ...(value !== undefined ? { value } : {}) });
+  const reply = await askWorker({
+    type: 'act',
+    tag,
+    action,
+    ...(value !== undefined ? { value } : {}),
+  });
   answering.delete(tag);
-  if (!reply.ok) showError(reply.message ?? describeError(reply.code));
+  if (!reply.ok) showError(reply.message ?? wordsFor(reply.code));
   await render();
 }
 
@@ -186,11 +191,11 @@ ui.recent.addEventListener('click', (ev) => {
   const snooze = target.closest<HTMLElement>('button[data-snooze]')?.dataset['snooze'];
   if (snooze !== undefined) {
     const choice = snooze as 'hour' | 'tomorrow' | 'change' | 'off';
-    void ask({ type: 'snooze', tag, choice }).then((reply) => {
-      if (!reply.ok) showError(describeError(reply.code));
+    void askWorker({ type: 'snooze', tag, choice }).then((reply) => {
+      if (!reply.ok) showError(wordsFor(reply.code));
     });
   } else if (action !== undefined) void answer(tag, action);
-  else if (target.closest('button.item')) void ask({ type: 'open', tag });
+  else if (target.closest('button.item')) void askWorker({ type: 'open', tag });
 });
 
 ui.recent.addEventListener('submit', (ev) => {
@@ -204,12 +209,12 @@ ui.recent.addEventListener('submit', (ev) => {
   void answer(tag, action, text ? text.value : picks.map((p) => p.value));
 });
 
-ui.markAllRead.addEventListener('click', () => void ask({ type: 'markAllRead' }));
+ui.markAllRead.addEventListener('click', () => void askWorker({ type: 'markAllRead' }));
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-mute]')) {
   button.addEventListener('click', () => {
     const choice = button.dataset['mute'] as 'hour' | 'tomorrow' | 'off';
-    void ask({ type: 'mute', choice });
+    void askWorker({ type: 'mute', choice });
   });
 }
 
@@ -256,5 +261,5 @@ setInterval(renderStatus, 1000);
 void render().then(() => {
   // Someone is looking: a worker the browser stopped wakes up, one waiting out a long backoff
   // tries now (a connected one ignores this).
-  if (signedIn) void ask({ type: 'reconnect' });
+  if (signedIn) void askWorker({ type: 'reconnect' });
 });

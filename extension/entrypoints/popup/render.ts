@@ -1,7 +1,7 @@
 import type { Action, User } from '@herald/shared';
 import { actionLabel, actionsFor } from '../../utils/actions';
 import { displayOrder, snoozedNow } from '../../utils/item-state';
-import { describeOutcome, describeSnooze } from '../../utils/messages';
+import { describeOutcome, describeSnooze } from '../../utils/words';
 import type { RecentItem } from '../../utils/storage';
 import { OTHER_SOURCES_LABEL, TOGGLE_GROUPS, type Prefs } from '../../utils/prefs';
 import { snoozeControls } from './snooze-view';

@@ -1,5 +1,5 @@
 import { snoozedNow, waits } from '../../utils/item-state';
-import { describeSnooze } from '../../utils/messages';
+import { describeSnooze } from '../../utils/words';
 import type { RecentItem } from '../../utils/storage';
 import { el } from './render';
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { delayAfter, spread } from '@herald/shared';
 import type { Logger } from 'pino';
 import type { ReconnectConfig } from './config-common';
 import type { ConnectorStats } from './stats';
@@ -10,7 +11,7 @@ export class AuthError extends Error {}
 export class IdleError extends Error {}
 
 /** A short, secret-free reason for logs and `/healthz` (`ECONNREFUSED`, `HTTP 401`). */
-export function describeError(err: unknown): string {
+function failureReason(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${err.message}: ${cause.code}`;
@@ -31,11 +32,14 @@ export interface SuperviseOptions {
   connect(signal: AbortSignal, healthy: () => void): Promise<void>;
 }
 
-/** Full backoff with jitter: a fleet of relays restarted together does not reconnect in lockstep. */
+/**
+ * Exponential backoff with equal jitter (50-100 % of the ceiling, shared/src/backoff.ts), so a
+ * fleet of relays restarted together does not reconnect in lockstep; a refused credential
+ * waits `authRetryMs` ± 25 % instead, since retrying sooner cannot fix a token.
+ */
 function delayFor(attempt: number, err: unknown, cfg: ReconnectConfig): number {
-  if (err instanceof AuthError) return cfg.authRetryMs * (0.75 + Math.random() * 0.5);
-  const ceiling = Math.min(cfg.maxMs, cfg.initialMs * 2 ** Math.min(attempt, 20));
-  return ceiling * (0.5 + Math.random() * 0.5);
+  if (err instanceof AuthError) return spread(cfg.authRetryMs, 0.25);
+  return delayAfter(attempt, { baseMs: cfg.initialMs, maxMs: cfg.maxMs, jitter: 'equal' });
 }
 
 /** Keeps one upstream connection alive until `signal` aborts: connect, read, back off, repeat. */
@@ -57,7 +61,7 @@ export async function supervise(opts: SuperviseOptions): Promise<void> {
     } catch (err) {
       if (signal.aborted) break;
       failure = err;
-      const reason = describeError(err);
+      const reason = failureReason(err);
       stats.error(reason);
       if (err instanceof AuthError) {
         log.error(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { browser } from 'wxt/browser';
 
 /** What the popup (or options page) asks the background worker to do. */
-export const requestSchema = z.discriminatedUnion('type', [
+export const workerRequestSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('signIn'),
     relayUrl: z.string().max(2000),
@@ -47,7 +47,7 @@ export const requestSchema = z.discriminatedUnion('type', [
     value: z.union([z.string().max(2000), z.array(z.string().max(200)).max(20)]).optional(),
   }),
 ]);
-export type Request = z.infer<typeof requestSchema>;
+export type WorkerRequest = z.infer<typeof workerRequestSchema>;
 
 export const replySchema = z.union([
   z.object({ ok: z.literal(true) }),
@@ -62,7 +62,7 @@ export const replySchema = z.union([
 export type Reply = z.infer<typeof replySchema>;
 
 /** Sends a request to the worker; a missing or malformed reply becomes an error code. */
-export async function ask(request: Request): Promise<Reply> {
+export async function askWorker(request: WorkerRequest): Promise<Reply> {
   try {
     const parsed = replySchema.safeParse(await browser.runtime.sendMessage(request));
     return parsed.success ? parsed.data : { ok: false, code: 'unexpected_response' };

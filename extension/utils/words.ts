@@ -1,4 +1,4 @@
-import { CLOSE, type Action, type Snooze } from '@herald/shared';
+import { CLOSE, type Action, type CloseCode, type Snooze } from '@herald/shared';
 import { actionLabel } from './actions';
 import type { AnswerOutcome } from './answer';
 import type { ConnectionSnapshot, Decided } from './storage';
@@ -8,7 +8,7 @@ import type { ConnectionSnapshot, Decided } from './storage';
  * WebSocket close codes (as `close:<code>`) and the extension's own codes. The one place for words.
  * Each is a sentence; after a failed answer it also reads as the end of "Couldn't approve: …".
  */
-const WORDS: Record<string, string> = {
+const WORDS = {
   invalid_url: 'Not a valid URL: use http://host:port or https://host.',
   insecure_relay_url:
     'This relay is not encrypted (http://): your password and token would cross the network in the clear. Use https:// unless the relay is on this computer.',
@@ -23,15 +23,6 @@ const WORDS: Record<string, string> = {
   invalid_request: 'The extension did not understand that request.',
   store_unavailable: 'The relay cannot reach its storage right now; trying again shortly.',
   shutting_down: 'The relay is restarting.',
-  [`close:${CLOSE.GOING_AWAY}`]: 'The relay is restarting.',
-  [`close:${CLOSE.INTERNAL_ERROR}`]: 'The relay had a problem serving us; reconnecting.',
-  [`close:${CLOSE.TRY_AGAIN_LATER}`]: 'The relay asked us to come back later.',
-  [`close:${CLOSE.MALFORMED}`]: 'The relay did not understand a message.',
-  [`close:${CLOSE.UNAUTHORIZED}`]: 'Your session was revoked or has expired. Sign in again.',
-  [`close:${CLOSE.ORIGIN_FORBIDDEN}`]:
-    'The relay does not accept this extension (allowed origins).',
-  [`close:${CLOSE.HELLO_TIMEOUT}`]: 'The relay timed out waiting for us.',
-  [`close:${CLOSE.RATE_LIMITED}`]: 'Too many connections; backing off.',
   closed: 'The connection dropped.',
   // Answering an item (POST /v1/actions, and the extension's checks before it).
   action_forbidden: 'You may not answer items on this topic.',
@@ -45,7 +36,24 @@ const WORDS: Record<string, string> = {
   upstream_unavailable: 'The {upstream} is unreachable, still waiting.',
   too_many_requests: 'Too many answers at once; try again in a moment.',
   answer_unreachable: 'The relay is unreachable; try again.',
+} satisfies Record<string, string>;
+
+/**
+ * A close code that means what an HTTP code means reads the same; a `CLOSE` code without words
+ * does not compile.
+ */
+const CLOSE_WORDS: Record<`close:${CloseCode}`, string> = {
+  [`close:${CLOSE.GOING_AWAY}` as const]: WORDS.shutting_down,
+  [`close:${CLOSE.INTERNAL_ERROR}` as const]: 'The relay had a problem serving us; reconnecting.',
+  [`close:${CLOSE.TRY_AGAIN_LATER}` as const]: 'The relay asked us to come back later.',
+  [`close:${CLOSE.MALFORMED}` as const]: 'The relay did not understand a message.',
+  [`close:${CLOSE.UNAUTHORIZED}` as const]: WORDS.unauthorized,
+  [`close:${CLOSE.ORIGIN_FORBIDDEN}` as const]: WORDS.origin_forbidden,
+  [`close:${CLOSE.HELLO_TIMEOUT}` as const]: 'The relay timed out waiting for us.',
+  [`close:${CLOSE.RATE_LIMITED}` as const]: 'Too many connections; backing off.',
 };
+
+const WORDS_BY_CODE: Readonly<Record<string, string>> = { ...WORDS, ...CLOSE_WORDS };
 
 /** What an event's `source` is called in words ("the tracker is unreachable"). */
 const UPSTREAMS: Record<string, string> = {
@@ -60,8 +68,9 @@ interface WordVars {
   source?: string | undefined;
 }
 
-export function describeError(code: string, vars: WordVars = {}): string {
-  const words = WORDS[code] ?? `Something went wrong (${code}).`;
+/** The sentence for a stable code, with its blanks filled; an unknown code still reads as one. */
+export function wordsFor(code: string, vars: WordVars = {}): string {
+  const words = WORDS_BY_CODE[code] ?? `Something went wrong (${code}).`;
   return words
     .replace('{n}', String(vars.n ?? '?'))
     .replace('{status}', vars.status ?? 'decided')
@@ -83,7 +92,7 @@ export function describeActionFailure(
 ): string {
   const code =
     failure.code === 'already_decided' && failure.by ? 'already_decided_by' : failure.code;
-  const sentence = describeError(code, { ...failure, source });
+  const sentence = wordsFor(code, { ...failure, source });
   const words = /^[A-Z][a-z]/.test(sentence)
     ? sentence[0]?.toLowerCase() + sentence.slice(1)
     : sentence;
@@ -113,6 +122,8 @@ export function describeState(snapshot: ConnectionSnapshot, now: number): string
       return 'Signed out';
     case 'revoked':
       return 'Signed out by the relay';
+    case 'refused':
+      return 'Refused by the relay';
     case 'connecting':
       return 'Connecting…';
     case 'connected':
@@ -128,7 +139,9 @@ export function describeState(snapshot: ConnectionSnapshot, now: number): string
 export function describeDetail(snapshot: ConnectionSnapshot, now: number): string {
   const seconds = Math.max(0, Math.ceil(((snapshot.retryAt ?? now) - now) / 1000));
   const parts: string[] = [];
-  if (snapshot.error && snapshot.state !== 'connected') parts.push(describeError(snapshot.error));
+  if (snapshot.error && snapshot.state !== 'connected') parts.push(wordsFor(snapshot.error));
+  // Only a sign-in lifts a refusal (connection.ts): say so, with no "next try".
+  if (snapshot.state === 'refused') parts.push('Sign out and in again once the relay allows it.');
   if (snapshot.state === 'unreachable' || snapshot.state === 'reconnecting') {
     parts.push(seconds > 0 ? `Next try in ${seconds} s.` : 'Trying again…');
   }

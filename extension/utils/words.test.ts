@@ -3,10 +3,10 @@ import { CLOSE, HTTP_ERRORS } from '@herald/shared';
 import {
   describeActionFailure,
   describeDetail,
-  describeError,
+  wordsFor,
   describeOutcome,
   describeState,
-} from './messages';
+} from './words';
 import { APPROVAL_ACTIONS } from '../test/events';
 
 const now = 1_000_000;
@@ -33,12 +33,20 @@ describe('status words', () => {
     expect(detail).toBe('The relay is restarting. Next try in 2 s.');
     expect(describeDetail({ state: 'connected', user: 'ada' }, now)).toBe('Signed in as ada.');
   });
+
+  it('a refusal (4403) says why and what lifts it, with no next try', () => {
+    const refused = { state: 'refused', error: `close:${CLOSE.ORIGIN_FORBIDDEN}` } as const;
+    expect(describeState(refused, now)).toBe('Refused by the relay');
+    expect(describeDetail(refused, now)).toBe(
+      'The relay does not accept this extension (allowed origins). Sign out and in again once the relay allows it.',
+    );
+  });
 });
 
 describe('error words', () => {
   it('has words for every close code and the login failures', () => {
     for (const code of Object.values(CLOSE)) {
-      expect(describeError(`close:${code}`)).not.toMatch(/Something went wrong/);
+      expect(wordsFor(`close:${code}`)).not.toMatch(/Something went wrong/);
     }
     for (const code of [
       'invalid_credentials',
@@ -48,17 +56,15 @@ describe('error words', () => {
       'shutting_down',
     ] as const) {
       expect(HTTP_ERRORS).toHaveProperty(code);
-      expect(describeError(code)).not.toMatch(/Something went wrong/);
+      expect(wordsFor(code)).not.toMatch(/Something went wrong/);
     }
-    expect(describeError('too_many_attempts', { n: 30 })).toBe(
-      'Too many attempts, try again in 30 s.',
-    );
-    expect(describeError('invalid_url')).toMatch(/Not a valid URL/);
-    expect(describeError('unreachable')).toMatch(/Relay not reachable/);
+    expect(wordsFor('too_many_attempts', { n: 30 })).toBe('Too many attempts, try again in 30 s.');
+    expect(wordsFor('invalid_url')).toMatch(/Not a valid URL/);
+    expect(wordsFor('unreachable')).toMatch(/Relay not reachable/);
   });
 
   it('an unknown code still reads as a sentence, with the code for a bug report', () => {
-    expect(describeError('teapot')).toBe('Something went wrong (teapot).');
+    expect(wordsFor('teapot')).toBe('Something went wrong (teapot).');
   });
 });
 
@@ -101,9 +107,9 @@ describe('answers in words', () => {
       'unauthorized',
     ] as const) {
       expect(HTTP_ERRORS).toHaveProperty(code);
-      expect(describeError(code)).not.toMatch(/Something went wrong|\{/);
+      expect(wordsFor(code)).not.toMatch(/Something went wrong|\{/);
     }
-    expect(describeError('answer_unreachable')).toMatch(/relay is unreachable/);
+    expect(wordsFor('answer_unreachable')).toMatch(/relay is unreachable/);
   });
 
   it('the outcome drops the subject the list already shows, and says who', () => {
