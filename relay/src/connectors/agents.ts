@@ -149,7 +149,7 @@ export function createAgentsConnector(cfg: AgentsConfig, ctx: ConnectorContext):
 
   return {
     ...supervisedConnector(cfg.name, {
-      log: logger,
+      logger,
       stats,
       publisher,
       reconnect: cfg.reconnect,

@@ -163,7 +163,7 @@ export function createJsonRpcConnector(cfg: JsonRpcConfig, ctx: ConnectorContext
     });
 
   return supervisedConnector(cfg.name, {
-    log: logger,
+    logger,
     stats,
     publisher,
     reconnect: cfg.reconnect,

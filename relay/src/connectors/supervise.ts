@@ -20,7 +20,7 @@ function failureReason(err: unknown): string {
 }
 
 export interface SuperviseOptions {
-  log: Logger;
+  logger: Logger;
   stats: ConnectorStats;
   reconnect: ReconnectConfig;
   signal: AbortSignal;
@@ -44,7 +44,7 @@ function delayFor(attempt: number, err: unknown, cfg: ReconnectConfig): number {
 
 /** Keeps one upstream connection alive until `signal` aborts: connect, read, back off, repeat. */
 export async function supervise(opts: SuperviseOptions): Promise<void> {
-  const { log, stats, reconnect, signal } = opts;
+  const { logger, stats, reconnect, signal } = opts;
   let attempt = 0;
   let first = true;
   while (!signal.aborted) {
@@ -57,19 +57,19 @@ export async function supervise(opts: SuperviseOptions): Promise<void> {
       });
       if (signal.aborted) break;
       stats.error('upstream closed the connection');
-      log.info('upstream closed the connection; reconnecting');
+      logger.info('upstream closed the connection; reconnecting');
     } catch (err) {
       if (signal.aborted) break;
       failure = err;
       const reason = failureReason(err);
       stats.error(reason);
       if (err instanceof AuthError) {
-        log.error(
+        logger.error(
           { reason },
           'upstream rejected the credential; check the configured token (retrying slowly)',
         );
       } else {
-        log.warn({ reason }, 'upstream connection failed; reconnecting');
+        logger.warn({ reason }, 'upstream connection failed; reconnecting');
       }
     } finally {
       stats.setConnected(false);

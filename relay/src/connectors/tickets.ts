@@ -84,7 +84,7 @@ export function createTicketsConnector(cfg: TicketsConfig, ctx: ConnectorContext
 
   return {
     ...supervisedConnector(cfg.name, {
-      log: logger,
+      logger,
       stats,
       publisher,
       reconnect: cfg.reconnect,
