@@ -46,13 +46,18 @@ export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
-  /** A delivery refused on its merits: counted and logged here, answered in the relay's shape. */
-  const reject = (res: Response, code: HttpErrorCode, message: string, issues?: unknown[]) => {
+  /** A delivery refused (by this hook or by the relay's publish): counted, logged, answered. */
+  const refuse = (res: Response, e: HttpError) => {
     stats.skipped();
-    stats.error(`${code}: ${message}`);
-    log.warn({ code, reason: message }, 'webhook delivery rejected');
-    sendHttpError(res, new HttpError(code, message, { issues }));
+    stats.error(`${e.code}: ${e.message}`);
+    log[e.status >= 500 ? 'error' : 'warn'](
+      { code: e.code, reason: e.message },
+      'webhook delivery rejected',
+    );
+    sendHttpError(res, e);
   };
+  const reject = (res: Response, code: HttpErrorCode, message: string, issues?: unknown[]) =>
+    refuse(res, new HttpError(code, message, { issues }));
 
   const handle = async (req: Request, res: Response) => {
     if (!accepting) {
@@ -124,6 +129,9 @@ export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext
   // router stays whole on its own (webhook.test.ts mounts it on a bare express app).
   router.use((err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
+    // The relay's own refusal (`event_too_large`, `store_unavailable`) keeps its status: a 500
+    // "retry later" would have a producer retry an event that can never fit, forever.
+    if (err instanceof HttpError) return refuse(res, err);
     if (err.type === 'entity.too.large')
       return reject(res, 'payload_too_large', 'body larger than 1 MiB');
     if (err.type?.startsWith('encoding.') || err.type === 'request.aborted') {
