@@ -5,9 +5,9 @@ import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
 import type { Transport } from '../frames';
 import { bearerToken } from '../http-auth';
+import { parseKindsParam, parseQuery } from '../http-query';
 import { clientAddress, ReaderSession } from '../reader-session';
 import { HttpStreamSink } from '../sinks';
-import { parseKindsParam } from './events';
 
 const streamQuerySchema = z.object({
   since: seqParamSchema.optional(),
@@ -41,16 +41,15 @@ export function streamRoutes(ctx: RelayContext): Router {
     res.on('close', () =>
       session.end(sink?.closedWith?.code, sink?.closedWith?.reason ?? 'peer closed'),
     );
-    const q = streamQuerySchema.safeParse(req.query);
-    if (!q.success) throw new HttpError('invalid_request', 'bad query', { issues: q.error.issues });
+    const q = parseQuery(streamQuerySchema, req.query);
     // EventSource reconnects to the same URL with Last-Event-ID: it wins over `?since=`, or a
     // stream opened with `?since=0` would replay the whole log on every reconnect.
     const lastEventId = seqParamSchema.safeParse(req.headers['last-event-id']);
     const opening = {
       token: bearerToken(req),
-      since: lastEventId.success ? lastEventId.data : q.data.since,
-      epoch: q.data.epoch,
-      kinds: parseKindsParam(q.data.kinds),
+      since: lastEventId.success ? lastEventId.data : q.since,
+      epoch: q.epoch,
+      kinds: parseKindsParam(q.kinds),
     };
     const transport = session.transport as Exclude<Transport, 'ws'>;
     const outcome = await session.start(opening, ({ position, point }) => {
