@@ -1,3 +1,7 @@
+/**
+ * Wire frames: what the relay and its clients say to each other on `GET /v1/ws` (both ways),
+ * `GET /v1/stream` (control lines) and `POST /v1/login`. Events themselves are in event.ts.
+ */
 import { z } from 'zod';
 import { eventSchema, kindFilterSchema, topicPatternSchema } from './event';
 import { stateSnapshotSchema } from './person-state';
@@ -57,7 +61,10 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     /** True when some events after `since` are no longer retained (or the epoch changed). */
     gap: z.boolean(),
     user: userSchema,
-    /** Seconds between heartbeat frames; a client that hears nothing for ~2× this should reconnect. */
+    /**
+     * Seconds between heartbeat frames; a client that hears nothing for ~3× this should
+     * reconnect.
+     */
     heartbeat: z.number().int().positive(),
   }),
   z.object({ type: z.literal('event'), event: eventSchema }),
