@@ -121,6 +121,8 @@ export const eventSchema = publishEventSchema.extend({
   origin: z.string().max(120).optional(),
 });
 export type HeraldEvent = z.infer<typeof eventSchema>;
+/** An envelope before the log gives it its seq: what the relay encodes and appends. */
+export type EnvelopeWithoutSeq = Omit<HeraldEvent, 'seq'>;
 
 export const publishRequestSchema = z.union([
   publishEventSchema,
