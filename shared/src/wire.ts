@@ -18,6 +18,19 @@ export const seqParamSchema = z
   .transform(Number)
   .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
 
+/*
+ * Control frames both transports send, with the same fields: WebSocket frames name them in
+ * `type`, stream lines in `event` (docs/protocol.md, "Control frames", says why).
+ */
+
+/**
+ * The replay is over (it may have been empty): what follows is live. `seq` is the newest seq
+ * the relay has considered for this reader, delivered or filtered out.
+ */
+const caughtUpFields = { seq: seqSchema };
+/** The keep-alive: the log's newest seq and the relay's clock (ISO 8601). */
+const heartbeatFields = { head: seqSchema, at: z.string() };
+
 /** Client → relay frames on `GET /v1/ws`. The first one must be `hello`, within 5 s. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -73,12 +86,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
    * the hello, before the replay; later ones carry each change as it is made, on any browser.
    */
   stateSnapshotSchema.extend({ type: z.literal('state') }),
-  /**
-   * The replay is over (it may have been empty): what follows is live. `seq` is the newest seq
-   * the relay has considered for this reader, delivered or filtered out.
-   */
-  z.object({ type: z.literal('caught_up'), seq: seqSchema }),
-  z.object({ type: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
+  z.object({ type: z.literal('caught_up'), ...caughtUpFields }),
+  z.object({ type: z.literal('heartbeat'), ...heartbeatFields }),
   z.object({ type: z.literal('subscribed'), kinds: kindFilterSchema.nullable() }),
   z.object({ type: z.literal('pong'), id: z.string().optional() }),
   z.object({
@@ -105,8 +114,8 @@ export const streamControlSchema = z.discriminatedUnion('event', [
     epoch: z.string(),
     gap: z.boolean(),
   }),
-  z.object({ event: z.literal('caught_up'), seq: seqSchema }),
-  z.object({ event: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
+  z.object({ event: z.literal('caught_up'), ...caughtUpFields }),
+  z.object({ event: z.literal('heartbeat'), ...heartbeatFields }),
   /** The last line before the relay ends a stream; `code` is the WebSocket close code it matches. */
   z.object({ event: z.literal('closed'), code: z.number().int(), reason: z.string() }),
 ]);

@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
-import type { Transport } from '../frames';
+import { streamControlText, type StreamTransport, type Transport } from '../frames';
 import { bearerToken } from '../http-auth';
 import { parseKindsParam, parseQuery } from '../http-query';
 import { clientAddress, ReaderSession } from '../reader-session';
@@ -51,7 +51,7 @@ export function streamRoutes(ctx: RelayContext): Router {
       epoch: q.epoch,
       kinds: parseKindsParam(q.kinds),
     };
-    const transport = session.transport as Exclude<Transport, 'ws'>;
+    const transport = session.transport as StreamTransport;
     const outcome = await session.start(opening, ({ position, point }) => {
       res.writeHead(200, {
         'Content-Type':
@@ -64,14 +64,13 @@ export function streamRoutes(ctx: RelayContext): Router {
       // never even send its headers and would hold a reader no write can ever cut: answer, done.
       if (req.method === 'HEAD') return void res.end();
       req.socket.setNoDelay(true);
-      const connected = JSON.stringify({
-        event: 'connected',
-        head: position.head,
-        epoch: position.epoch,
-        gap: point.gap,
-      });
       res.write(
-        transport === 'sse' ? `event: connected\ndata: ${connected}\n\n` : `${connected}\n`,
+        streamControlText(transport, {
+          event: 'connected',
+          head: position.head,
+          epoch: position.epoch,
+          gap: point.gap,
+        }),
       );
       return (sink = new HttpStreamSink(transport, res));
     });
