@@ -38,7 +38,8 @@ function originGate(ctx: RelayContext): RequestHandler {
 /**
  * The one place a request's failure becomes its answer: our codes as they are, body-parser's
  * mapped to ours, a failing store as 503 `store_unavailable`, anything else a 500 `internal`
- * logged once with its stack. The process carries on serving everyone else.
+ * logged once with its stack; counted, then written by `sendHttpError` (errors.ts). The process
+ * carries on serving everyone else.
  */
 function errorHandler(ctx: RelayContext): ErrorRequestHandler {
   return (err, req, res, _next) => {
