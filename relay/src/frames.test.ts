@@ -1,6 +1,13 @@
 import { serverMessageSchema, streamControlSchema } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
-import { caughtUpBytes, EncodedEvent, heartbeatBytes, textFrame } from './frames';
+import {
+  caughtUpBytes,
+  EncodedEvent,
+  heartbeatBytes,
+  streamControlText,
+  textFrame,
+  wsControl,
+} from './frames';
 
 /** Decodes one unmasked server frame: what a WebSocket client would read. */
 function decode(frame: Buffer) {
@@ -61,5 +68,25 @@ describe('encoded events and control frames', () => {
     expect(caughtUpBytes('sse', 4).toString()).toBe(
       'event: caught_up\ndata: {"event":"caught_up","seq":4}\n\n',
     );
+  });
+});
+
+describe('stream control lines', () => {
+  it('frames one typed control line per stream transport, the SSE message named by its event', () => {
+    const connected = { event: 'connected', head: 3, epoch: 'e1', gap: false } as const;
+    const json = '{"event":"connected","head":3,"epoch":"e1","gap":false}';
+    expect(streamControlText('ndjson', connected)).toBe(`${json}\n`);
+    expect(streamControlText('sse', connected)).toBe(`event: connected\ndata: ${json}\n\n`);
+    const closed = { event: 'closed', code: 1001, reason: 'relay shutting down' } as const;
+    expect(streamControlSchema.parse(JSON.parse(streamControlText('ndjson', closed)))).toEqual(
+      closed,
+    );
+    expect(streamControlText('sse', closed)).toBe(
+      `event: closed\ndata: {"event":"closed","code":1001,"reason":"relay shutting down"}\n\n`,
+    );
+  });
+
+  it('frames a typed WebSocket control frame as one text frame of its JSON', () => {
+    expect(decode(wsControl({ type: 'pong', id: 'p1' })).text).toBe('{"type":"pong","id":"p1"}');
   });
 });

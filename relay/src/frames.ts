@@ -1,8 +1,9 @@
-import type { ServerMessage, StateSnapshot } from '@herald/shared';
+import type { ServerMessage, StateSnapshot, StreamControl } from '@herald/shared';
 import * as wsModule from 'ws';
 import type { StoredEvent } from './store/log';
 
 export type Transport = 'ws' | 'ndjson' | 'sse';
+export type StreamTransport = Exclude<Transport, 'ws'>;
 
 type FrameFn = (data: Buffer, options: object) => Buffer[];
 // ws ships its RFC 6455 framer but its types don't declare it.
@@ -23,7 +24,12 @@ export function textFrame(text: string): Buffer {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
-/** An event's bytes per transport, each encoded at most once however many readers get it. */
+/**
+ * An event's bytes per transport, each encoded at most once however many readers get it. The
+ * wrappers are spliced around the envelope's stored JSON by hand, deliberately: parsing and
+ * re-encoding every envelope to build a typed frame would cost the hot path (one event, every
+ * reader) for bytes that cannot differ (frames.test.ts pins them).
+ */
 export class EncodedEvent {
   private ws?: Buffer;
   private ndjson?: Buffer;
@@ -45,31 +51,42 @@ export class EncodedEvent {
   }
 }
 
+/** A WebSocket control frame, from its protocol type. */
+export function wsControl(msg: ServerMessage): Buffer {
+  return textFrame(JSON.stringify(msg));
+}
+
+/**
+ * A stream's control line, from its protocol type: one JSON line for NDJSON; for SSE the same
+ * JSON as the data of a message named by its `event`, so `EventSource` listeners can pick it.
+ */
+export function streamControlText(transport: StreamTransport, msg: StreamControl): string {
+  const json = JSON.stringify(msg);
+  return transport === 'sse' ? `event: ${msg.event}\ndata: ${json}\n\n` : `${json}\n`;
+}
+
+export function streamControl(transport: StreamTransport, msg: StreamControl): Buffer {
+  return Buffer.from(streamControlText(transport, msg));
+}
+
 /** The keep-alive each transport understands, built once per beat. */
 export function heartbeatBytes(head: number, at: string): Record<Transport, Buffer> {
   return {
-    ws: textFrame(JSON.stringify({ type: 'heartbeat', head, at })),
-    ndjson: Buffer.from(JSON.stringify({ event: 'heartbeat', head, at }) + '\n'),
+    ws: wsControl({ type: 'heartbeat', head, at }),
+    ndjson: streamControl('ndjson', { event: 'heartbeat', head, at }),
+    // SSE's own keep-alive, a comment line: EventSource skips it, listeners see nothing.
     sse: Buffer.from(': keep-alive\n\n'),
   };
 }
 
 /** Marks the end of a reader's replay, in its transport's shape. */
 export function caughtUpBytes(transport: Transport, seq: number): Buffer {
-  switch (transport) {
-    case 'ws':
-      return textFrame(JSON.stringify({ type: 'caught_up', seq }));
-    case 'ndjson':
-      return Buffer.from(JSON.stringify({ event: 'caught_up', seq }) + '\n');
-    case 'sse':
-      return Buffer.from(
-        `event: caught_up\ndata: ${JSON.stringify({ event: 'caught_up', seq })}\n\n`,
-      );
-  }
+  return transport === 'ws'
+    ? wsControl({ type: 'caught_up', seq })
+    : streamControl(transport, { event: 'caught_up', seq });
 }
 
 /** A person's state (a snapshot or one change), for the one socket it belongs to. */
 export function stateFrame(snapshot: StateSnapshot): Buffer {
-  const frame: ServerMessage = { type: 'state', ...snapshot };
-  return textFrame(JSON.stringify(frame));
+  return wsControl({ type: 'state', ...snapshot });
 }

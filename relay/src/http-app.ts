@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import type { RelayContext } from './context';
 import type { Connector } from './connectors/types';
 import type { Answering } from './actions/answering';
-import { HttpError } from './errors';
+import { HttpError, sendHttpError } from './errors';
 import { actionRoutes } from './routes/actions';
 import { describeStoreFailure, isStoreFailure } from './store/failure';
 import { eventRoutes } from './routes/events';
@@ -38,7 +38,8 @@ function originGate(ctx: RelayContext): RequestHandler {
 /**
  * The one place a request's failure becomes its answer: our codes as they are, body-parser's
  * mapped to ours, a failing store as 503 `store_unavailable`, anything else a 500 `internal`
- * logged once with its stack. The process carries on serving everyone else.
+ * logged once with its stack; counted, then written by `sendHttpError` (errors.ts). The process
+ * carries on serving everyone else.
  */
 function errorHandler(ctx: RelayContext): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -70,20 +71,7 @@ function errorHandler(ctx: RelayContext): ErrorRequestHandler {
     }
     ctx.metrics.rejected.inc({ code: e.code });
     if (ctx.shuttingDown()) res.setHeader('Connection', 'close');
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    if (e.extra.retryAfterSeconds !== undefined)
-      res.setHeader('Retry-After', String(e.extra.retryAfterSeconds));
-    res.status(e.status).json({
-      error: {
-        code: e.code,
-        message: e.message,
-        ...(e.extra.issues && { issues: e.extra.issues }),
-        ...e.extra.decided,
-      },
-    });
+    sendHttpError(res, e);
   };
 }
 

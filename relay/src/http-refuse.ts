@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HTTP_ERRORS, type HttpErrorCode } from '@herald/shared';
 import { STATUS_CODES } from 'node:http';
+import { errorBody, HttpError } from './errors';
 
 /**
  * The path of a request target, or undefined when it does not parse: `GET http://[ HTTP/1.1`
@@ -17,7 +18,7 @@ export function requestPath(target: string | undefined): string | undefined {
 
 /** `{error:{code,message}}` as a string, for answers written outside express. */
 export function rawErrorBody(code: HttpErrorCode, message: string): string {
-  return JSON.stringify({ error: { code, message } });
+  return JSON.stringify(errorBody(new HttpError(code, message)));
 }
 
 /**

@@ -1,4 +1,9 @@
-import { MAX_ENVELOPE_BYTES, publishEventSchema, type PublishResult } from '@herald/shared';
+import {
+  MAX_ENVELOPE_BYTES,
+  publishEventSchema,
+  type EnvelopeWithoutSeq,
+  type PublishResult,
+} from '@herald/shared';
 import type { z } from 'zod';
 import { HttpError } from './errors';
 import type { StoreHealth } from './health';
@@ -19,7 +24,9 @@ export function toNewEvent(
   sourceName: string,
   origin?: string,
 ): NewEvent {
-  const envelope: Record<string, unknown> = {
+  // Typed from the protocol so a schema change cannot drift past here; the key order is the
+  // order every reader sees.
+  const envelope: EnvelopeWithoutSeq = {
     id: e.id,
     topic: e.topic,
     kind: e.kind,

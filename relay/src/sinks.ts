@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { CLOSE } from '@herald/shared';
 import WebSocket from 'ws';
-import type { Transport } from './frames';
+import { streamControlText, type Transport } from './frames';
 import type { Sink } from './subscriber';
 
 /** Resolves on the stream's next 'drain' or 'close', whichever comes first. */
@@ -99,7 +99,6 @@ export class HttpStreamSink implements Sink {
       this.res.destroy();
       return;
     }
-    const line = JSON.stringify({ event: 'closed', code, reason });
-    this.res.end(this.transport === 'sse' ? `event: closed\ndata: ${line}\n\n` : `${line}\n`);
+    this.res.end(streamControlText(this.transport, { event: 'closed', code, reason }));
   }
 }

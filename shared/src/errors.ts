@@ -23,7 +23,10 @@ export const HTTP_ERRORS = {
   forbidden: 403,
   topic_forbidden: 403,
   origin_forbidden: 403,
-  /** Webhooks (`POST /v1/hooks/<name>`): signature wrong, timestamp outside ±5 min, delivery seen. */
+  /**
+   * Webhooks (`POST /v1/hooks/<name>`): signature wrong, timestamp further off than the hook's
+   * `toleranceSeconds`, delivery seen.
+   */
   invalid_signature: 401,
   stale_timestamp: 401,
   replayed: 409,

@@ -121,6 +121,8 @@ export const eventSchema = publishEventSchema.extend({
   origin: z.string().max(120).optional(),
 });
 export type HeraldEvent = z.infer<typeof eventSchema>;
+/** An envelope before the log gives it its seq: what the relay encodes and appends. */
+export type EnvelopeWithoutSeq = Omit<HeraldEvent, 'seq'>;
 
 export const publishRequestSchema = z.union([
   publishEventSchema,
@@ -137,9 +139,12 @@ export type PublishResult = z.infer<typeof publishResultSchema>;
 export const publishResponseSchema = z.object({ results: z.array(publishResultSchema) });
 export type PublishResponse = z.infer<typeof publishResponseSchema>;
 
+/** `GET /v1/events`: a page of history. */
 export const historyResponseSchema = z.object({
   events: z.array(eventSchema),
   head: z.number().int().nonnegative(),
+  /** Pass as `since` to continue; the history is read to its end once `next >= head`. */
+  next: z.number().int().nonnegative(),
   epoch: z.string(),
 });
 export type HistoryResponse = z.infer<typeof historyResponseSchema>;

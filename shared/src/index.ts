@@ -1,6 +1,6 @@
 export * from './event';
 export * from './match';
-export * from './messages';
+export * from './wire';
 export * from './errors';
 export * from './backoff';
 export * from './kinds';

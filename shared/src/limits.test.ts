@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { publishEventSchema } from './event';
 import { LIMITS, nestingDepth } from './limits';
-import { seqParamSchema } from './messages';
 
 const deep = (levels: number) => {
   let v: unknown = 1;
@@ -29,16 +28,4 @@ describe('publishEventSchema data depth', () => {
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(['data']);
   });
-});
-
-describe('seqParamSchema', () => {
-  it.each(['0', '7', '1234567890123456'])('accepts %s', (v) => {
-    expect(seqParamSchema.parse(v)).toBe(Number(v));
-  });
-  it.each(['', ' ', '0x10', '1e3', '-1', '01', '1.5', '12345678901234567', 'NaN'])(
-    'refuses %j',
-    (v) => {
-      expect(seqParamSchema.safeParse(v).success).toBe(false);
-    },
-  );
 });

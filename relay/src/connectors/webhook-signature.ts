@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { HttpErrorCode } from '@herald/shared';
 
 export const TIMESTAMP_HEADER = 'x-herald-timestamp';
 export const SIGNATURE_HEADER = 'x-herald-signature';
 
 export type VerifyFailure = {
-  code: 'invalid_signature' | 'stale_timestamp' | 'replayed';
+  code: Extract<HttpErrorCode, 'invalid_signature' | 'stale_timestamp' | 'replayed'>;
   message: string;
 };
 /** A verified delivery; `remember()` once it is stored, so a retry after a failure is not a "replay". */

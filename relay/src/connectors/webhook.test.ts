@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRecorder, type Recorder } from '../../test/fakes/recorder';
+import { HttpError } from '../errors';
 import type { Connector } from './types';
 import { createWebhookConnector, webhookConfigSchema } from './webhook';
 import { signWebhook } from './webhook-signature';
@@ -179,6 +180,30 @@ describe('webhook connector', () => {
       sticky: true,
     });
     expect((await deliver({ delivery: 'd-2' })).json.error?.code).toBe('invalid_event');
+  });
+
+  it('answers a refused publish with its own status and code, not 500 "retry later"', async () => {
+    await setup();
+    const publish = rec.ctx.publish;
+    rec.ctx.publish = async () => {
+      throw new HttpError('event_too_large', 'event is 70000 bytes as an envelope');
+    };
+    const tooLarge = await deliver(job('job.started'));
+    expect(tooLarge).toMatchObject({ status: 413, json: { error: { code: 'event_too_large' } } });
+    rec.ctx.publish = async () => {
+      throw new HttpError('store_unavailable', 'the event log cannot take writes; retry later', {
+        retryAfterSeconds: 5,
+      });
+    };
+    const raw = JSON.stringify(job('job.started'));
+    const ts = now();
+    const sig = signWebhook(SECRET, ts, raw);
+    const down = await deliver(raw, { ts, sig });
+    expect(down).toMatchObject({ status: 503, json: { error: { code: 'store_unavailable' } } });
+    // Not stored, so not remembered: the same delivery goes through once the store is back.
+    rec.ctx.publish = publish;
+    expect((await deliver(raw, { ts, sig })).status).toBe(202);
+    expect(rec.events).toHaveLength(1);
   });
 
   it('refuses deliveries once stopped', async () => {

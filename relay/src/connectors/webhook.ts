@@ -1,6 +1,7 @@
-import { publishEventSchema, type PublishEvent } from '@herald/shared';
+import { publishEventSchema, type HttpErrorCode, type PublishEvent } from '@herald/shared';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { HttpError, sendHttpError } from '../errors';
 import {
   connectorNameSchema,
   credentialSchema,
@@ -27,27 +28,10 @@ export const webhookConfigSchema = z
   .strict();
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 
-/** Error codes a producer can get back, with their statuses (docs/connectors.md). */
-const STATUS = {
-  invalid_signature: 401,
-  stale_timestamp: 401,
-  replayed: 409,
-  invalid_json: 400,
-  invalid_event: 400,
-  payload_too_large: 413,
-  shutting_down: 503,
-  internal: 500,
-} as const;
-type Code = keyof typeof STATUS;
-
 const bodySchema = z.union([
   z.record(z.string(), z.unknown()),
   z.array(z.record(z.string(), z.unknown())).min(1).max(500),
 ]);
-
-function fail(res: Response, code: Code, message: string, issues?: unknown[]) {
-  res.status(STATUS[code]).json({ error: { code, message, ...(issues ? { issues } : {}) } });
-}
 
 /**
  * Receives signed deliveries from producers that cannot hold a relay token (a job runner, a
@@ -62,15 +46,26 @@ export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
-  const reject = (res: Response, code: Code, message: string, issues?: unknown[]) => {
+  /** A delivery refused (by this hook or by the relay's publish): counted, logged, answered. */
+  const refuse = (res: Response, e: HttpError) => {
     stats.skipped();
-    stats.error(`${code}: ${message}`);
-    log.warn({ code, reason: message }, 'webhook delivery rejected');
-    fail(res, code, message, issues);
+    stats.error(`${e.code}: ${e.message}`);
+    log[e.status >= 500 ? 'error' : 'warn'](
+      { code: e.code, reason: e.message },
+      'webhook delivery rejected',
+    );
+    sendHttpError(res, e);
   };
+  const reject = (res: Response, code: HttpErrorCode, message: string, issues?: unknown[]) =>
+    refuse(res, new HttpError(code, message, { issues }));
 
   const handle = async (req: Request, res: Response) => {
-    if (!accepting) return fail(res, 'shutting_down', 'this hook is not accepting deliveries');
+    if (!accepting) {
+      return sendHttpError(
+        res,
+        new HttpError('shutting_down', 'this hook is not accepting deliveries'),
+      );
+    }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const secret = readCredential(cfg.secret);
     const verified = verifier.verify(
@@ -128,8 +123,15 @@ export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext
         if (inFlight === 0) drained?.();
       });
   });
+  // The router answers its own failures instead of leaving them to the app's error handler: its
+  // body-parser errors keep the webhook's answers (400 `invalid_json` for a body it could not
+  // read, where the app says 415), a failed delivery is counted in this hook's stats, and the
+  // router stays whole on its own (webhook.test.ts mounts it on a bare express app).
   router.use((err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
+    // The relay's own refusal (`event_too_large`, `store_unavailable`) keeps its status: a 500
+    // "retry later" would have a producer retry an event that can never fit, forever.
+    if (err instanceof HttpError) return refuse(res, err);
     if (err.type === 'entity.too.large')
       return reject(res, 'payload_too_large', 'body larger than 1 MiB');
     if (err.type?.startsWith('encoding.') || err.type === 'request.aborted') {
@@ -137,7 +139,7 @@ export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext
     }
     stats.error(`internal: ${err.message}`);
     log.error({ err: err.message }, 'webhook delivery failed');
-    fail(res, 'internal', 'the delivery could not be stored; retry later');
+    sendHttpError(res, new HttpError('internal', 'the delivery could not be stored; retry later'));
   });
 
   return {

@@ -3,15 +3,15 @@ import express, { Router } from 'express';
 import type { Answering } from '../actions/answering';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
-import { requirePrincipal } from '../http-auth';
+import { authenticate, principalOf } from '../http-auth';
 
 /** `POST /v1/actions`: a signed-in person answers an event (docs/protocol.md, "Actions"). */
 export function actionRoutes(ctx: RelayContext, answering: Answering): Router {
   const router = Router();
   const json = express.json({ limit: '16kb' });
 
-  router.post('/v1/actions', json, async (req, res) => {
-    const person = await requirePrincipal(req, ctx.accounts, 'session');
+  router.post('/v1/actions', json, authenticate(ctx.accounts, 'session'), async (req, res) => {
+    const person = principalOf(res, 'session');
     const body = actionRequestSchema.safeParse(req.body);
     if (!body.success) {
       throw new HttpError('invalid_request', 'expected {requestId, seq, eventId, action, value?}', {

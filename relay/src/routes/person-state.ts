@@ -1,8 +1,8 @@
 import { seqParamSchema, stateRequestSchema } from '@herald/shared';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Response } from 'express';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
-import { requirePrincipal } from '../http-auth';
+import { authenticate, principalOf } from '../http-auth';
 
 /**
  * `GET` and `POST /v1/me/state`: the signed-in person's own state (docs/protocol.md, "Person
@@ -13,8 +13,11 @@ export function personStateRoutes(ctx: RelayContext): Router {
   // 100 puts of at most 4 KiB each, with room for their keys.
   const json = express.json({ limit: '512kb' });
 
-  async function person(req: Request) {
-    const principal = await requirePrincipal(req, ctx.accounts, 'session');
+  const signedIn = authenticate(ctx.accounts, 'session');
+
+  /** The signed-in person's name, within their allowance of state requests. */
+  function person(res: Response) {
+    const principal = principalOf(res, 'session');
     if (!ctx.stateBuckets.take(principal.name)) {
       throw new HttpError('too_many_requests', 'too many state changes; batch them', {
         retryAfterSeconds: 1,
@@ -23,16 +26,16 @@ export function personStateRoutes(ctx: RelayContext): Router {
     return principal.name;
   }
 
-  router.get('/v1/me/state', async (req, res) => {
-    const name = await person(req);
+  router.get('/v1/me/state', signedIn, async (req, res) => {
+    const name = person(res);
     const since = seqParamSchema.optional().safeParse(req.query.since);
     if (!since.success)
       throw new HttpError('invalid_request', 'since must be a rev: decimal digits');
     res.json(await ctx.personState.read(name, since.data ?? 0));
   });
 
-  router.post('/v1/me/state', json, async (req, res) => {
-    const name = await person(req);
+  router.post('/v1/me/state', json, signedIn, async (req, res) => {
+    const name = person(res);
     const body = stateRequestSchema.safeParse(req.body);
     if (!body.success) {
       throw new HttpError('invalid_request', 'expected {puts: [{key, value, ifRev?}]}', {

@@ -2,7 +2,7 @@ import { CLOSE, loginRequestSchema } from '@herald/shared';
 import express, { Router } from 'express';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
-import { requirePrincipal } from '../http-auth';
+import { authenticate, principalOf } from '../http-auth';
 import { clientAddress } from '../reader-session';
 
 export function sessionRoutes(ctx: RelayContext): Router {
@@ -46,8 +46,8 @@ export function sessionRoutes(ctx: RelayContext): Router {
     });
   });
 
-  router.post('/v1/logout', async (req, res) => {
-    const principal = await requirePrincipal(req, ctx.accounts, 'session');
+  router.post('/v1/logout', authenticate(ctx.accounts, 'session'), async (_req, res) => {
+    const principal = principalOf(res, 'session');
     // This relay's readers first, at once; the store then tells every other relay.
     const closed = ctx.fanout.closeWhere(
       (sub) => sub.reader.tokenHash === principal.tokenHash,

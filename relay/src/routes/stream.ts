@@ -3,11 +3,11 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
-import type { Transport } from '../frames';
+import { streamControlText, type StreamTransport, type Transport } from '../frames';
 import { bearerToken } from '../http-auth';
+import { parseKindsParam, parseQuery } from '../http-query';
 import { clientAddress, ReaderSession } from '../reader-session';
 import { HttpStreamSink } from '../sinks';
-import { parseKindsParam } from './events';
 
 const streamQuerySchema = z.object({
   since: seqParamSchema.optional(),
@@ -41,18 +41,17 @@ export function streamRoutes(ctx: RelayContext): Router {
     res.on('close', () =>
       session.end(sink?.closedWith?.code, sink?.closedWith?.reason ?? 'peer closed'),
     );
-    const q = streamQuerySchema.safeParse(req.query);
-    if (!q.success) throw new HttpError('invalid_request', 'bad query', { issues: q.error.issues });
+    const q = parseQuery(streamQuerySchema, req.query);
     // EventSource reconnects to the same URL with Last-Event-ID: it wins over `?since=`, or a
     // stream opened with `?since=0` would replay the whole log on every reconnect.
     const lastEventId = seqParamSchema.safeParse(req.headers['last-event-id']);
     const opening = {
       token: bearerToken(req),
-      since: lastEventId.success ? lastEventId.data : q.data.since,
-      epoch: q.data.epoch,
-      kinds: parseKindsParam(q.data.kinds),
+      since: lastEventId.success ? lastEventId.data : q.since,
+      epoch: q.epoch,
+      kinds: parseKindsParam(q.kinds),
     };
-    const transport = session.transport as Exclude<Transport, 'ws'>;
+    const transport = session.transport as StreamTransport;
     const outcome = await session.start(opening, ({ position, point }) => {
       res.writeHead(200, {
         'Content-Type':
@@ -65,14 +64,13 @@ export function streamRoutes(ctx: RelayContext): Router {
       // never even send its headers and would hold a reader no write can ever cut: answer, done.
       if (req.method === 'HEAD') return void res.end();
       req.socket.setNoDelay(true);
-      const connected = JSON.stringify({
-        event: 'connected',
-        head: position.head,
-        epoch: position.epoch,
-        gap: point.gap,
-      });
       res.write(
-        transport === 'sse' ? `event: connected\ndata: ${connected}\n\n` : `${connected}\n`,
+        streamControlText(transport, {
+          event: 'connected',
+          head: position.head,
+          epoch: position.epoch,
+          gap: point.gap,
+        }),
       );
       return (sink = new HttpStreamSink(transport, res));
     });

@@ -1,3 +1,7 @@
+/**
+ * Wire frames: what the relay and its clients say to each other on `GET /v1/ws` (both ways),
+ * `GET /v1/stream` (control lines) and `POST /v1/login`. Events themselves are in event.ts.
+ */
 import { z } from 'zod';
 import { eventSchema, kindFilterSchema, topicPatternSchema } from './event';
 import { stateSnapshotSchema } from './person-state';
@@ -13,6 +17,19 @@ export const seqParamSchema = z
   .regex(/^(0|[1-9][0-9]{0,15})$/, 'expected a seq: decimal digits')
   .transform(Number)
   .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
+
+/*
+ * Control frames both transports send, with the same fields: WebSocket frames name them in
+ * `type`, stream lines in `event` (docs/protocol.md, "Control frames", says why).
+ */
+
+/**
+ * The replay is over (it may have been empty): what follows is live. `seq` is the newest seq
+ * the relay has considered for this reader, delivered or filtered out.
+ */
+const caughtUpFields = { seq: seqSchema };
+/** The keep-alive: the log's newest seq and the relay's clock (ISO 8601). */
+const heartbeatFields = { head: seqSchema, at: z.string() };
 
 /** Client → relay frames on `GET /v1/ws`. The first one must be `hello`, within 5 s. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
@@ -57,7 +74,10 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     /** True when some events after `since` are no longer retained (or the epoch changed). */
     gap: z.boolean(),
     user: userSchema,
-    /** Seconds between heartbeat frames; a client that hears nothing for ~2× this should reconnect. */
+    /**
+     * Seconds between heartbeat frames; a client that hears nothing for ~3× this should
+     * reconnect.
+     */
     heartbeat: z.number().int().positive(),
   }),
   z.object({ type: z.literal('event'), event: eventSchema }),
@@ -66,12 +86,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
    * the hello, before the replay; later ones carry each change as it is made, on any browser.
    */
   stateSnapshotSchema.extend({ type: z.literal('state') }),
-  /**
-   * The replay is over (it may have been empty): what follows is live. `seq` is the newest seq
-   * the relay has considered for this reader, delivered or filtered out.
-   */
-  z.object({ type: z.literal('caught_up'), seq: seqSchema }),
-  z.object({ type: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
+  z.object({ type: z.literal('caught_up'), ...caughtUpFields }),
+  z.object({ type: z.literal('heartbeat'), ...heartbeatFields }),
   z.object({ type: z.literal('subscribed'), kinds: kindFilterSchema.nullable() }),
   z.object({ type: z.literal('pong'), id: z.string().optional() }),
   z.object({
@@ -98,8 +114,8 @@ export const streamControlSchema = z.discriminatedUnion('event', [
     epoch: z.string(),
     gap: z.boolean(),
   }),
-  z.object({ event: z.literal('caught_up'), seq: seqSchema }),
-  z.object({ event: z.literal('heartbeat'), head: seqSchema, at: z.string() }),
+  z.object({ event: z.literal('caught_up'), ...caughtUpFields }),
+  z.object({ event: z.literal('heartbeat'), ...heartbeatFields }),
   /** The last line before the relay ends a stream; `code` is the WebSocket close code it matches. */
   z.object({ event: z.literal('closed'), code: z.number().int(), reason: z.string() }),
 ]);
