@@ -38,7 +38,7 @@ const bodySchema = z.union([
  * script). The router parses its own raw body: the signature covers the exact bytes sent.
  */
 export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext): Connector {
-  const log = ctx.logger.child({ connector: cfg.name, type: 'webhook' });
+  const logger = ctx.logger.child({ connector: cfg.name, type: 'webhook' });
   const stats = new ConnectorStats(cfg.name, 'webhook', ctx.registry);
   const verifier = new WebhookVerifier(cfg.toleranceSeconds);
   const mapCtx = { name: cfg.name, topic: cfg.topic, source: cfg.source ?? cfg.name };
@@ -50,7 +50,7 @@ export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext
   const refuse = (res: Response, e: HttpError) => {
     stats.skipped();
     stats.error(`${e.code}: ${e.message}`);
-    log[e.status >= 500 ? 'error' : 'warn'](
+    logger[e.status >= 500 ? 'error' : 'warn'](
       { code: e.code, reason: e.message },
       'webhook delivery rejected',
     );
@@ -138,7 +138,7 @@ export function createWebhookConnector(cfg: WebhookConfig, ctx: ConnectorContext
       return reject(res, 'invalid_json', 'body could not be read');
     }
     stats.error(`internal: ${err.message}`);
-    log.error({ err: err.message }, 'webhook delivery failed');
+    logger.error({ err: err.message }, 'webhook delivery failed');
     sendHttpError(res, new HttpError('internal', 'the delivery could not be stored; retry later'));
   });
 
