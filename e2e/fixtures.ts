@@ -4,9 +4,13 @@ import { test as base, expect } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeDashboard, type FakeDashboard } from '../relay/test/fakes/agents';
-import { startFakeTracker, type FakeTracker } from '../relay/test/fakes/tracker';
-import { writeConnectorConfig } from '../relay/test/fakes/connector-config';
+import {
+  startFakeDashboard,
+  type FakeDashboard,
+  startFakeTracker,
+  type FakeTracker,
+  writeConnectorConfig,
+} from '@herald/testkit/upstreams';
 import { startRelay, type RelayProcess } from '../relay/test/harness';
 import { ExtensionBrowser } from './browser';
 import { screenshotScreen, Toasts } from './dunst';

@@ -7,17 +7,22 @@ import { join } from 'node:path';
 import { KINDS, type HeraldEvent } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../src/connectors/webhook-signature';
-import { sendJson } from './fakes/answers';
-import { writeConnectorConfig } from './fakes/connector-config';
-import { startFakeDashboard, type FakeDashboard } from './fakes/agents';
-import { startFakeTracker, type FakeTracker } from './fakes/tracker';
+import {
+  sendJson,
+  writeConnectorConfig,
+  startFakeDashboard,
+  type FakeDashboard,
+  startFakeTracker,
+  type FakeTracker,
+} from '@herald/testkit/upstreams';
 import { event, startRelay, type RelayProcess } from './harness';
 import { startRedis, type RedisProcess } from './redis-server';
 import { subscribe, type TestClient } from './ws-client';
 
 // Answering from where the person reads (issue 12): `POST /v1/actions` against the real relay
-// process, the fake tracker and dashboard taking answers as upstreams.md §5 says, on SQLite
-// (one relay) and on Redis (two relays, answers reaching either).
+// process, the fake tracker and dashboard taking answers as
+// docs/upstreams.md#answers-the-upstreams-write-side says, on SQLite (one relay) and on Redis
+// (two relays, answers reaching either).
 
 interface Callback {
   url: string;

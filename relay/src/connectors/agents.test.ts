@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeDashboard, type FakeDashboard } from '../../test/fakes/agents';
-import { waitUntil } from '../../test/fakes/http-server';
-import { createRecorder, type Recorder } from '../../test/fakes/recorder';
+import { startFakeDashboard, type FakeDashboard, waitUntil } from '@herald/testkit/upstreams';
+import { createRecorder, type Recorder } from '../../test/recorder';
 import { agentsConfigSchema, createAgentsConnector } from './agents';
 import type { Connector } from './types';
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../test/fakes/http-server';
-import { startFakeRpcDaemon, type FakeRpcDaemon } from '../../test/fakes/jsonrpc';
-import { createRecorder, type Recorder } from '../../test/fakes/recorder';
+import { waitUntil, startFakeRpcDaemon, type FakeRpcDaemon } from '@herald/testkit/upstreams';
+import { createRecorder, type Recorder } from '../../test/recorder';
 import { createJsonRpcConnector, jsonrpcConfigSchema } from './jsonrpc';
 import type { Connector } from './types';
 

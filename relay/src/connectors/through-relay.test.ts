@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HeraldEvent } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeDashboard, type FakeDashboard } from '../../test/fakes/agents';
-import { waitUntil } from '../../test/fakes/http-server';
-import { startFakeRpcDaemon, type FakeRpcDaemon } from '../../test/fakes/jsonrpc';
-import { startFakeTracker, type FakeTracker } from '../../test/fakes/tracker';
+import {
+  startFakeDashboard,
+  type FakeDashboard,
+  waitUntil,
+  startFakeRpcDaemon,
+  type FakeRpcDaemon,
+  startFakeTracker,
+  type FakeTracker,
+} from '@herald/testkit/upstreams';
 import { createRelay, type Relay } from '../relay';
 import { signWebhook } from './webhook-signature';
 

@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../test/fakes/http-server';
-import { createRecorder, type Recorder } from '../../test/fakes/recorder';
-import { startFakeTracker, type FakeTracker } from '../../test/fakes/tracker';
+import { waitUntil, startFakeTracker, type FakeTracker } from '@herald/testkit/upstreams';
+import { createRecorder, type Recorder } from '../../test/recorder';
 import { createTicketsConnector, ticketsConfigSchema } from './tickets';
 import type { Connector } from './types';
 

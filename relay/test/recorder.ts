@@ -1,8 +1,8 @@
 import type { PublishEvent, PublishResult } from '@herald/shared';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { ConnectorContext } from '../../src/connectors/types';
-import { waitUntil } from './http-server';
+import type { ConnectorContext } from '../src/connectors/types';
+import { waitUntil } from '@herald/testkit/upstreams';
 
 export interface Recorder {
   ctx: ConnectorContext;
