@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { waitFor } from '@herald/testkit/wait';
 import { dunstctl } from './dunst';
 
 export interface Desktop {
@@ -143,16 +144,11 @@ const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Co
 `;
 
 async function waitForDunst(env: NodeJS.ProcessEnv): Promise<void> {
-  const deadline = Date.now() + STARTUP_MS;
-  for (;;) {
-    try {
-      await dunstctl(['is-paused'], env);
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`dunst did not come up: ${String(err)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await waitFor(() => dunstctl(['is-paused'], env), 'dunst to come up', {
+    retryOnError: true,
+    intervalMs: 100,
+    timeoutMs: STARTUP_MS,
+  });
 }
 
 export async function startDesktop(): Promise<Desktop> {

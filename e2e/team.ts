@@ -1,6 +1,7 @@
 // A team's Herald as docs/deploy.md sets it up: two relays on one Redis behind HAProxy with TLS
 // (deploy/haproxy/herald.cfg as written, idle timeouts shortened), every process real.
 import type { PublishEvent, PublishResponse } from '@herald/shared';
+import { waitFor } from '@herald/testkit/wait';
 import { startRelay, type RelayProcess } from '../relay/test/harness';
 import { startProxy, type ProxyProcess } from '../relay/test/proxy';
 import { startRedis, type RedisProcess } from '../relay/test/redis-server';
@@ -100,8 +101,8 @@ export async function startTeam(opts: TeamOptions): Promise<Team> {
   // leastconn: a relay back from a restart holds no socket, so a probe stream lands on it as
   // soon as the proxy's health checks count it up again.
   const waitUntilProxied = async (relay: RelayProcess, token: string) => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    // One probe a turn, each waiting up to 1 s for its connection to show up on `relay`.
+    const probeLands = async () => {
       const landed = relay.waitForLog(
         fresh([relay], (l) => l.msg === 'connection open' && l.transport === 'ndjson'),
         1000,
@@ -112,10 +113,12 @@ export async function startTeam(opts: TeamOptions): Promise<Team> {
         () => false,
       );
       probe.abort();
-      if (onIt) return;
-      if (Date.now() > deadline)
-        throw new Error(`the proxy never sent a connection to ${relay.url}`);
-    }
+      return onIt;
+    };
+    await waitFor(probeLands, `the proxy to send a connection to ${relay.url}`, {
+      timeoutMs: 30_000,
+      intervalMs: 0,
+    });
   };
 
   return {

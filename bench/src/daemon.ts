@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { abortOnExit } from '@herald/testkit/processes';
+import { waitFor } from '@herald/testkit/wait';
 
 /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
 export function stopChild(child: ChildProcess): Promise<void> {
@@ -63,18 +65,13 @@ export async function spawnDaemon(
 ): Promise<ChildProcess> {
   const child = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const name = bin.split('/').pop();
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-  exited.catch(() => undefined);
-  const deadline = Date.now() + 10_000;
-  while (!(await Promise.race([ready(), exited]))) {
-    if (Date.now() > deadline) {
-      await stopChild(child);
-      throw new Error(`${name} was not ready in 10 s`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  const signal = abortOnExit(child, (code) => new Error(`${name} exited with ${code}`));
+  try {
+    await waitFor(ready, `${name} to be ready`, { timeoutMs: 10_000, intervalMs: 50, signal });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    await stopChild(child);
+    throw new Error(`${name} was not ready in 10 s`);
   }
   return child;
 }

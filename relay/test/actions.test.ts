@@ -119,7 +119,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
       approval_kind: 'apply_commit',
       description,
     });
-    const got = await waitFor(reader, (e) => e.tag === `approval:${id}` && e.sticky);
+    const got = await firstEvent(reader, (e) => e.tag === `approval:${id}` && e.sticky);
     return got;
   }
 
@@ -146,13 +146,16 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
     });
     // Both readers see the relay's decision first (it resolves the tag), then the upstream's.
     for (const reader of [lead, viewer]) {
-      const decided = await waitFor(reader, (e) => e.kind === KINDS.actionDecided);
+      const decided = await firstEvent(reader, (e) => e.kind === KINDS.actionDecided);
       expect(decided).toMatchObject({
         tag: added.tag,
         resolves: true,
         title: 'Approved: Bump zod to 4.6',
       });
-      await waitFor(reader, (e) => e.kind === KINDS.agentApprovalResolved && e.tag === added.tag);
+      await firstEvent(
+        reader,
+        (e) => e.kind === KINDS.agentApprovalResolved && e.tag === added.tag,
+      );
     }
     const audit = await Promise.any(
       relays.map((r) => r.waitForLog((l) => l.audit === 'action' && l.requestId !== undefined)),
@@ -220,7 +223,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
       action: 'propose_resolution',
       at: '2026-11-23T10:00:00Z',
     });
-    const proposed = await waitFor(lead, (e) => e.tag === `ticket:${ticket}`);
+    const proposed = await firstEvent(lead, (e) => e.tag === `ticket:${ticket}`);
     expect(proposed.actions?.map((a) => a.title)).toEqual(['Accept', 'Reject']);
     const answered = await act('lead', answerOf(proposed, 'reject'));
     expect(answered).toMatchObject({
@@ -229,7 +232,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
     });
     expect(tracker.answers.at(-1)?.body).toMatchObject({ decision: 'reject', by: 'lead' });
     expect(tracker.status(ticket)).toBe('in_progress');
-    const moved = await waitFor(
+    const moved = await firstEvent(
       lead,
       (e) => e.tag === `ticket:${ticket}` && e.kind === KINDS.ticketStatusChanged,
     );
@@ -254,7 +257,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
         multi,
         asked_at: 1_700_000_000,
       });
-      return waitFor(lead, (e) => e.tag === `question:${id}` && e.sticky);
+      return firstEvent(lead, (e) => e.tag === `question:${id}` && e.sticky);
     };
     const three = await ask(`${backend}-q1`, ['postgres', 'sqlite', 'redis'], false);
     expect(three.actions?.map((a) => a.id)).toEqual(['option-1', 'option-2', 'option-3', 'answer']);
@@ -300,7 +303,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
       // Still pending upstream: a fresh answer now goes through, and only it clears the item.
       expect(await act('lead', answerOf(added, 'approve'))).toMatchObject({ status: 200 });
       // In log order: a decision from a failed attempt would have come before this one.
-      await waitFor(lead, (e) => e.kind === KINDS.actionDecided && e.tag === added.tag);
+      await firstEvent(lead, (e) => e.kind === KINDS.actionDecided && e.tag === added.tag);
       const decided = lead.messages.filter(
         (m) =>
           m.type === 'event' && m.event.kind === KINDS.actionDecided && m.event.tag === added.tag,
@@ -352,7 +355,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
       actions: [{ id: 'retry', title: 'Retry', input: 'none' }],
     });
     await relays[0]!.publish(ci, job);
-    const got = await waitFor(lead, (e) => e.id === job.id);
+    const got = await firstEvent(lead, (e) => e.id === job.id);
     expect(got.origin).toBe('publisher:ci');
     expect(await act('lead', answerOf(got, 'retry'), last())).toMatchObject({
       status: 200,
@@ -383,7 +386,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
 });
 
 /** The first event on this socket (already received or still to come) that matches. */
-async function waitFor(
+async function firstEvent(
   client: TestClient,
   match: (e: HeraldEvent) => boolean,
 ): Promise<HeraldEvent> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { PublishEvent, PublishResponse } from '@herald/shared';
+import { Waiters } from '@herald/testkit/wait';
 import { own, whenTestEnds } from './children';
 
 /** The built relay's CLI, as `npx herald-relay` runs it. */
@@ -67,7 +68,7 @@ export function cli(
 export async function startRelay(options: StartOptions = {}): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-relay-'));
   const logs: Record<string, unknown>[] = [];
-  const logWaiters = new Set<(entry: Record<string, unknown>) => void>();
+  const logWaiters = new Waiters();
   let child: ChildProcess;
   let port = options.port ?? 0;
 
@@ -95,7 +96,7 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
           return;
         }
         logs.push(entry);
-        for (const w of logWaiters) w(entry);
+        logWaiters.wake();
         if (entry.msg === 'listening') resolve(entry.port as number);
       });
       child.once('exit', (code) =>
@@ -117,22 +118,15 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
     dataDir,
     logs,
     exited,
-    waitForLog: (match, timeoutMs = 10_000) =>
-      new Promise((resolve, reject) => {
-        const found = logs.find(match);
-        if (found) return resolve(found);
-        const timer = setTimeout(() => {
-          logWaiters.delete(check);
-          reject(new Error('timed out waiting for a log line'));
-        }, timeoutMs);
-        const check = (entry: Record<string, unknown>) => {
-          if (!match(entry)) return;
-          logWaiters.delete(check);
-          clearTimeout(timer);
-          resolve(entry);
-        };
-        logWaiters.add(check);
-      }),
+    waitForLog: (match, timeoutMs = 10_000) => {
+      // Each line is matched once, as it arrives (or already has).
+      let scanned = 0;
+      const next = () => {
+        for (; scanned < logs.length; scanned++) if (match(logs[scanned]!)) return logs[scanned]!;
+        return false;
+      };
+      return logWaiters.wait(next, 'a log line', timeoutMs);
+    },
     addUser: async (name, password, topics, act) => {
       const grant = act?.length ? ['--act', act.join(',')] : [];
       await cli(

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startFakeDashboard,
   type FakeDashboard,
-  waitUntil,
   startFakeRpcDaemon,
   type FakeRpcDaemon,
   startFakeTracker,
   type FakeTracker,
 } from '@herald/testkit/upstreams';
+import { waitFor } from '@herald/testkit/wait';
 import { createRelay, type Relay } from '../relay';
 import { signWebhook } from './webhook-signature';
 
@@ -124,7 +124,7 @@ describe('connectors through the real relay', () => {
     tracker.pushFixture();
     expect(await eventsOn('tickets', 13)).toHaveLength(13);
     tracker.dropConnections();
-    await waitUntil(() => tracker.accepted === 2 && tracker.connections === 1, 'reconnect');
+    await waitFor(() => tracker.accepted === 2 && tracker.connections === 1, 'reconnect');
     tracker.pushFixture();
     tracker.push({ ticket_id: 'late', status_after: 'blocked', by: 'bob', action: 'block' });
     const events = await eventsOn('tickets', 14);

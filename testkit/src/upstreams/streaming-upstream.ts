@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerDesk, type AnswerMode, type TakenAnswer } from './answers';
-import { bearer, OpenStreams, RestartableServer, waitUntil } from './http-server';
+import { waitFor } from '../wait';
+import { bearer, OpenStreams, RestartableServer } from './http-server';
 
 /** What tests can do to, and ask of, every fake upstream that streams to the relay. */
 export interface FakeUpstream {
@@ -111,7 +112,7 @@ export abstract class StreamingUpstream implements FakeUpstream {
     return this.server.close();
   }
 
-  waitForConnections(n: number, timeoutMs?: number): Promise<void> {
-    return waitUntil(() => this.open.size >= n, `${n} ${this.what} connection(s)`, timeoutMs);
+  async waitForConnections(n: number, timeoutMs?: number): Promise<void> {
+    await waitFor(() => this.open.size >= n, `${n} ${this.what} connection(s)`, { timeoutMs });
   }
 }
