@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { stopChild } from '@herald/testkit/processes';
 import { waitFor } from '@herald/testkit/wait';
 import { dunstctl } from './dunst';
 
@@ -49,18 +50,6 @@ function firstLine(proc: ChildProcess, stream: Readable, what: string): Promise<
       done(new Error(`${what} exited (${code}) before starting`));
     stream.on('data', onData);
     proc.on('exit', onExit);
-  });
-}
-
-function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => proc.kill('SIGKILL'), 3_000);
-    proc.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    proc.kill('SIGTERM');
   });
 }
 
@@ -155,7 +144,7 @@ export async function startDesktop(): Promise<Desktop> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-desktop-'));
   const procs: ChildProcess[] = [];
   const stop = async () => {
-    for (const p of procs.reverse()) await stopProcess(p);
+    for (const p of procs.reverse()) await stopChild(p, 3_000);
     rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -11,7 +11,7 @@ import {
   type FakeTracker,
   writeConnectorConfig,
 } from '@herald/testkit/upstreams';
-import { startRelay, type RelayProcess } from '../relay/test/harness';
+import { startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
 import { ExtensionBrowser } from './browser';
 import { screenshotScreen, Toasts } from './dunst';
 import { FirefoxBrowser } from './firefox';
@@ -99,7 +99,7 @@ export const test = base.extend<Fixtures>({
     const reconnect = { initialMs: 100, maxMs: 1000, authRetryMs: 1000, idleTimeoutMs: 60_000 };
     const upstreams = { tracker, dashboard };
     const configFile = writeConnectorConfig(dir, upstreams, 'HERALD_E2E_UPSTREAM_TOKEN', reconnect);
-    const relay = await startRelay({
+    const relay = await startRelayProcess({
       dataDir,
       env: {
         HERALD_CONFIG: configFile,

@@ -2,7 +2,7 @@
 // (deploy/haproxy/herald.cfg as written, idle timeouts shortened), every process real.
 import type { PublishEvent, PublishResponse } from '@herald/shared';
 import { waitFor } from '@herald/testkit/wait';
-import { startRelay, type RelayProcess } from '../relay/test/harness';
+import { startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
 import { startProxy, type ProxyProcess } from '../relay/test/proxy';
 import { startRedis, type RedisProcess } from '../relay/test/redis-server';
 import { readStream } from '../relay/test/stream-client';
@@ -63,7 +63,7 @@ export async function startTeam(opts: TeamOptions): Promise<Team> {
     HERALD_TRUST_PROXY: 'true',
     HERALD_HEARTBEAT_SECONDS: String(opts.heartbeatSeconds),
   };
-  const relays = [await startRelay({ env }), await startRelay({ env })] as [
+  const relays = [await startRelayProcess({ env }), await startRelayProcess({ env })] as [
     RelayProcess,
     RelayProcess,
   ];

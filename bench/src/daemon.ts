@@ -1,19 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import { abortOnExit } from '@herald/testkit/processes';
+import { abortOnExit, stopChild as stopWithin } from '@herald/testkit/processes';
 import { waitFor } from '@herald/testkit/wait';
 
+/** How long a server of the bench's gets to exit on SIGTERM before SIGKILL. */
+export const STOP_GRACE_MS = 5000;
+
 /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+export async function stopChild(child: ChildProcess): Promise<void> {
+  await stopWithin(child, STOP_GRACE_MS);
 }
 
 /** A port nobody listens on right now (the kernel's pick, released at once). */
