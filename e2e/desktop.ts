@@ -5,6 +5,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { stopChild } from '@herald/testkit/processes';
+import { waitFor } from '@herald/testkit/wait';
 import { dunstctl } from './dunst';
 
 export interface Desktop {
@@ -48,18 +50,6 @@ function firstLine(proc: ChildProcess, stream: Readable, what: string): Promise<
       done(new Error(`${what} exited (${code}) before starting`));
     stream.on('data', onData);
     proc.on('exit', onExit);
-  });
-}
-
-function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => proc.kill('SIGKILL'), 3_000);
-    proc.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    proc.kill('SIGTERM');
   });
 }
 
@@ -143,23 +133,18 @@ const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Co
 `;
 
 async function waitForDunst(env: NodeJS.ProcessEnv): Promise<void> {
-  const deadline = Date.now() + STARTUP_MS;
-  for (;;) {
-    try {
-      await dunstctl(['is-paused'], env);
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`dunst did not come up: ${String(err)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await waitFor(() => dunstctl(['is-paused'], env), 'dunst to come up', {
+    retryOnError: true,
+    intervalMs: 100,
+    timeoutMs: STARTUP_MS,
+  });
 }
 
 export async function startDesktop(): Promise<Desktop> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-desktop-'));
   const procs: ChildProcess[] = [];
   const stop = async () => {
-    for (const p of procs.reverse()) await stopProcess(p);
+    for (const p of procs.reverse()) await stopChild(p, 3_000);
     rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -1,7 +1,6 @@
 // The event-type toggles, as a person uses them, in either browser's popup.
 import { expect } from '@playwright/test';
-import type { FakeDashboard } from '../relay/test/fakes/agents';
-import type { FakeTracker } from '../relay/test/fakes/tracker';
+import type { FakeDashboard, FakeTracker } from '@herald/testkit/upstreams';
 import type { Toasts } from './dunst';
 import type { Relay } from './fixtures';
 import type { Popup } from './pages/popup';

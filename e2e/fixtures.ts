@@ -4,10 +4,14 @@ import { test as base, expect } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeDashboard, type FakeDashboard } from '../relay/test/fakes/agents';
-import { startFakeTracker, type FakeTracker } from '../relay/test/fakes/tracker';
-import { writeConnectorConfig } from '../relay/test/fakes/connector-config';
-import { startRelay, type RelayProcess } from '../relay/test/harness';
+import {
+  startFakeDashboard,
+  type FakeDashboard,
+  startFakeTracker,
+  type FakeTracker,
+  writeConnectorConfig,
+} from '@herald/testkit/upstreams';
+import { startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
 import { ExtensionBrowser } from './browser';
 import { screenshotScreen, Toasts } from './dunst';
 import { FirefoxBrowser } from './firefox';
@@ -95,7 +99,7 @@ export const test = base.extend<Fixtures>({
     const reconnect = { initialMs: 100, maxMs: 1000, authRetryMs: 1000, idleTimeoutMs: 60_000 };
     const upstreams = { tracker, dashboard };
     const configFile = writeConnectorConfig(dir, upstreams, 'HERALD_E2E_UPSTREAM_TOKEN', reconnect);
-    const relay = await startRelay({
+    const relay = await startRelayProcess({
       dataDir,
       env: {
         HERALD_CONFIG: configFile,

@@ -1,7 +1,8 @@
 // A team's Herald as docs/deploy.md sets it up: two relays on one Redis behind HAProxy with TLS
 // (deploy/haproxy/herald.cfg as written, idle timeouts shortened), every process real.
 import type { PublishEvent, PublishResponse } from '@herald/shared';
-import { startRelay, type RelayProcess } from '../relay/test/harness';
+import { waitFor } from '@herald/testkit/wait';
+import { startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
 import { startProxy, type ProxyProcess } from '../relay/test/proxy';
 import { startRedis, type RedisProcess } from '../relay/test/redis-server';
 import { readStream } from '../relay/test/stream-client';
@@ -62,7 +63,7 @@ export async function startTeam(opts: TeamOptions): Promise<Team> {
     HERALD_TRUST_PROXY: 'true',
     HERALD_HEARTBEAT_SECONDS: String(opts.heartbeatSeconds),
   };
-  const relays = [await startRelay({ env }), await startRelay({ env })] as [
+  const relays = [await startRelayProcess({ env }), await startRelayProcess({ env })] as [
     RelayProcess,
     RelayProcess,
   ];
@@ -100,8 +101,8 @@ export async function startTeam(opts: TeamOptions): Promise<Team> {
   // leastconn: a relay back from a restart holds no socket, so a probe stream lands on it as
   // soon as the proxy's health checks count it up again.
   const waitUntilProxied = async (relay: RelayProcess, token: string) => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    // One probe a turn, each waiting up to 1 s for its connection to show up on `relay`.
+    const probeLands = async () => {
       const landed = relay.waitForLog(
         fresh([relay], (l) => l.msg === 'connection open' && l.transport === 'ndjson'),
         1000,
@@ -112,10 +113,12 @@ export async function startTeam(opts: TeamOptions): Promise<Team> {
         () => false,
       );
       probe.abort();
-      if (onIt) return;
-      if (Date.now() > deadline)
-        throw new Error(`the proxy never sent a connection to ${relay.url}`);
-    }
+      return onIt;
+    };
+    await waitFor(probeLands, `the proxy to send a connection to ${relay.url}`, {
+      timeoutMs: 30_000,
+      intervalMs: 0,
+    });
   };
 
   return {

@@ -2,7 +2,7 @@
 // reports about itself.
 import { randomUUID } from 'node:crypto';
 import type { PublishEvent } from '@herald/shared';
-import type { DashboardEvent } from '../relay/test/fakes/agents';
+import type { DashboardEvent } from '@herald/testkit/upstreams';
 
 export interface Ticket {
   id: string;

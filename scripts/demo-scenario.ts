@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FakeDashboard } from '../relay/test/fakes/agents';
-import type { FakeRpcDaemon } from '../relay/test/fakes/jsonrpc';
-import type { FakeTracker } from '../relay/test/fakes/tracker';
+import type { FakeDashboard, FakeRpcDaemon, FakeTracker } from '@herald/testkit/upstreams';
 
 /** Paced, believable upstream traffic for `npm run demo`: a few things a minute, some waiting on you. */
 export interface Upstreams {

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signWebhook } from '../relay/src/connectors';
 import { createRelay, type Relay } from '../relay/src/relay';
-import { startFakeDashboard } from '../relay/test/fakes/agents';
-import { startFakeRpcDaemon } from '../relay/test/fakes/jsonrpc';
-import { startFakeTracker } from '../relay/test/fakes/tracker';
+import {
+  startFakeDashboard,
+  startFakeRpcDaemon,
+  startFakeTracker,
+} from '@herald/testkit/upstreams';
 import { runScenario } from './demo-scenario';
 
 const { values: args } = parseArgs({

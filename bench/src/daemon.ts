@@ -1,17 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { abortOnExit, stopChild as stopWithin } from '@herald/testkit/processes';
+import { waitFor } from '@herald/testkit/wait';
+
+/** How long a server of the bench's gets to exit on SIGTERM before SIGKILL. */
+export const STOP_GRACE_MS = 5000;
 
 /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+export async function stopChild(child: ChildProcess): Promise<void> {
+  await stopWithin(child, STOP_GRACE_MS);
 }
 
 /** A port nobody listens on right now (the kernel's pick, released at once). */
@@ -63,18 +60,13 @@ export async function spawnDaemon(
 ): Promise<ChildProcess> {
   const child = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const name = bin.split('/').pop();
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-  exited.catch(() => undefined);
-  const deadline = Date.now() + 10_000;
-  while (!(await Promise.race([ready(), exited]))) {
-    if (Date.now() > deadline) {
-      await stopChild(child);
-      throw new Error(`${name} was not ready in 10 s`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  const signal = abortOnExit(child, (code) => new Error(`${name} exited with ${code}`));
+  try {
+    await waitFor(ready, `${name} to be ready`, { timeoutMs: 10_000, intervalMs: 50, signal });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    await stopChild(child);
+    throw new Error(`${name} was not ready in 10 s`);
   }
   return child;
 }

@@ -1,10 +1,11 @@
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PublishEvent } from '@herald/shared';
-import { answers, freePort, spawnDaemon, stopChild } from './daemon';
+import { relayCli, startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
+import { answers, freePort, spawnDaemon, STOP_GRACE_MS, stopChild } from './daemon';
 import type { ClientProtocol } from './ipc';
 import { postJson } from './publisher';
 
@@ -79,12 +80,6 @@ export async function startPeer(
 
 const CLI = process.env.HERALD_BENCH_CLI ?? join(ROOT, 'relay/bin/herald-relay.js');
 
-function cli(args: string[], env: NodeJS.ProcessEnv, input?: string): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { env, input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`herald-relay ${args[0]} ${args[1]} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
 /** Whether a Redis on 127.0.0.1:`port` answers a RESP PING with +PONG. */
 const pong = (port: number) =>
   answers(port, { send: 'PING\r\n', fits: (reply) => reply.startsWith('+PONG') });
@@ -121,9 +116,9 @@ export async function startRedis(): Promise<RedisServer> {
   };
 }
 
-/** One Herald: its CLI environment, the password of user `bench` and a publisher token. */
+/** One Herald: its environment (extras, Redis), the password of user `bench` and a publisher token. */
 interface HeraldSetup {
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string>;
   password: string;
   publishToken: string;
   dataDir: string;
@@ -133,62 +128,40 @@ interface HeraldSetup {
  * A Herald's accounts: one user allowed every topic, one publisher; its log in a temp data dir
  * (SQLite) or, with `redis`, in that Redis under a prefix of its own (every CLI command gets it).
  */
-function setupHerald(extraEnv: Record<string, string>, redis?: RedisServer): HeraldSetup {
+async function setupHerald(
+  extraEnv: Record<string, string>,
+  redis?: RedisServer,
+): Promise<HeraldSetup> {
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HERALD_DATA_DIR: dataDir,
-    HERALD_PORT: '0',
-    ...extraEnv,
-    // The port is read from the "listening" log line, an info line: a quieter level (in the
-    // caller's environment or the extras) would hide it and leave the bench waiting.
-    HERALD_LOG_LEVEL: 'info',
-  };
-  delete env.HERALD_REDIS_URL;
+  // The launcher drops an inherited HERALD_REDIS_URL: only the bench's own Redis is used.
+  const env: Record<string, string> = { ...extraEnv };
   if (redis) {
     env.HERALD_REDIS_URL = redis.url;
     env.HERALD_REDIS_PREFIX = 'bench-' + Math.random().toString(36).slice(2, 8);
   }
+  const cli = (args: string[], input?: string) => relayCli({ bin: CLI, dataDir, env }, args, input);
   const password = 'bench-password-' + Math.random().toString(36).slice(2);
-  cli(['user', 'add', 'bench', '--topics', '**', '--password-stdin'], env, password + '\n');
-  const out = cli(['publisher', 'add', 'benchpub', '--topics', '**'], env).trim().split('\n');
+  await cli(['user', 'add', 'bench', '--topics', '**', '--password-stdin'], password + '\n');
+  const out = (await cli(['publisher', 'add', 'benchpub', '--topics', '**'])).trim().split('\n');
   return { env, password, publishToken: out[out.length - 1]!.trim(), dataDir };
 }
 
-/** `herald-relay serve` on a free port; resolves with the child once it logs "listening". */
-async function serveRelay(
-  setup: HeraldSetup,
-  nodeArgs: string[],
-): Promise<{ child: ChildProcess; port: number }> {
-  // Each relay its own working dir (a --cpu-prof without a dir lands there).
-  const cwd = mkdtempSync(join(setup.dataDir, 'relay-'));
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
+/** `herald-relay serve` on a free port; resolves once it logs "listening". */
+function serveRelay(setup: HeraldSetup, nodeArgs: string[]): Promise<RelayProcess> {
+  return startRelayProcess({
+    bin: CLI,
     env: setup.env,
-    cwd,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    dataDir: setup.dataDir,
+    nodeArgs,
+    // Each relay its own working dir (a --cpu-prof without a dir lands there).
+    cwd: mkdtempSync(join(setup.dataDir, 'relay-')),
+    keepLogs: false,
+    stderr: 'inherit',
+    readyTimeoutMs: 15_000,
+    stopGraceMs: STOP_GRACE_MS,
+    // The bench's own Ctrl-C reaches its relays as it always did (a signal to the group).
+    own: false,
   });
-  const listening = new Promise<number>((resolve, reject) => {
-    let buf = '';
-    const t = setTimeout(() => reject(new Error('herald did not log "listening" in 15 s')), 15_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const m = /"msg":"listening"[^\n]*?"port":(\d+)|"port":(\d+)[^\n]*"msg":"listening"/.exec(
-        buf,
-      );
-      if (m) {
-        clearTimeout(t);
-        resolve(Number(m[1] ?? m[2]));
-      }
-      if (buf.length > 1e5) buf = buf.slice(-1e4);
-    });
-    child.once('exit', (code) => reject(new Error(`herald exited with ${code}`)));
-  });
-  // A relay that never said it listens is still running: stop it rather than leave it behind.
-  const port = await listening.catch(async (err: unknown) => {
-    await stopChild(child);
-    throw err;
-  });
-  return { child, port };
 }
 
 /**
@@ -204,10 +177,10 @@ export async function startHerald(
   relays = 1,
 ): Promise<Target[]> {
   if (relays > 1 && !redis) throw new Error('several relays need Redis');
-  const setup = setupHerald(extraEnv, redis);
-  const started: { child: ChildProcess; port: number }[] = [];
+  const setup = await setupHerald(extraEnv, redis);
+  const started: RelayProcess[] = [];
   const stopAll = async () => {
-    await Promise.all(started.map((r) => stopChild(r.child)));
+    await Promise.all(started.map((r) => r.stop()));
     rmSync(setup.dataDir, { recursive: true, force: true });
   };
   try {
@@ -218,18 +191,18 @@ export async function startHerald(
     });
     const userToken = (login.body as { token?: string }).token;
     if (login.status !== 200 || !userToken) throw new Error(`login failed: ${login.status}`);
-    return started.map(({ child, port }) => ({
+    return started.map((relay) => ({
       name: redis ? 'herald-redis' : 'herald',
       protocol: 'herald',
-      pid: child.pid ?? 0,
-      wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
-      publishUrl: `http://127.0.0.1:${port}/v1/events`,
+      pid: relay.pid,
+      wsUrl: `ws://127.0.0.1:${relay.port}/v1/ws`,
+      publishUrl: `http://127.0.0.1:${relay.port}/v1/events`,
       publishToken: setup.publishToken,
       userToken,
       auxPid: redis?.pid,
       // Stops every relay of this Herald and removes its data dir (the Redis is the caller's).
       stop: stopAll,
-      crash: () => child.kill('SIGKILL'),
+      crash: () => void relay.kill9(),
     }));
   } catch (err) {
     await stopAll();

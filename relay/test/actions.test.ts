@@ -7,17 +7,22 @@ import { join } from 'node:path';
 import { KINDS, type HeraldEvent } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../src/connectors/webhook-signature';
-import { sendJson } from './fakes/answers';
-import { writeConnectorConfig } from './fakes/connector-config';
-import { startFakeDashboard, type FakeDashboard } from './fakes/agents';
-import { startFakeTracker, type FakeTracker } from './fakes/tracker';
+import {
+  sendJson,
+  writeConnectorConfig,
+  startFakeDashboard,
+  type FakeDashboard,
+  startFakeTracker,
+  type FakeTracker,
+} from '@herald/testkit/upstreams';
 import { event, startRelay, type RelayProcess } from './harness';
 import { startRedis, type RedisProcess } from './redis-server';
 import { subscribe, type TestClient } from './ws-client';
 
 // Answering from where the person reads (issue 12): `POST /v1/actions` against the real relay
-// process, the fake tracker and dashboard taking answers as upstreams.md §5 says, on SQLite
-// (one relay) and on Redis (two relays, answers reaching either).
+// process, the fake tracker and dashboard taking answers as
+// docs/upstreams.md#answers-the-upstreams-write-side says, on SQLite (one relay) and on Redis
+// (two relays, answers reaching either).
 
 interface Callback {
   url: string;
@@ -114,7 +119,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
       approval_kind: 'apply_commit',
       description,
     });
-    const got = await waitFor(reader, (e) => e.tag === `approval:${id}` && e.sticky);
+    const got = await firstEvent(reader, (e) => e.tag === `approval:${id}` && e.sticky);
     return got;
   }
 
@@ -141,13 +146,16 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
     });
     // Both readers see the relay's decision first (it resolves the tag), then the upstream's.
     for (const reader of [lead, viewer]) {
-      const decided = await waitFor(reader, (e) => e.kind === KINDS.actionDecided);
+      const decided = await firstEvent(reader, (e) => e.kind === KINDS.actionDecided);
       expect(decided).toMatchObject({
         tag: added.tag,
         resolves: true,
         title: 'Approved: Bump zod to 4.6',
       });
-      await waitFor(reader, (e) => e.kind === KINDS.agentApprovalResolved && e.tag === added.tag);
+      await firstEvent(
+        reader,
+        (e) => e.kind === KINDS.agentApprovalResolved && e.tag === added.tag,
+      );
     }
     const audit = await Promise.any(
       relays.map((r) => r.waitForLog((l) => l.audit === 'action' && l.requestId !== undefined)),
@@ -215,7 +223,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
       action: 'propose_resolution',
       at: '2026-11-23T10:00:00Z',
     });
-    const proposed = await waitFor(lead, (e) => e.tag === `ticket:${ticket}`);
+    const proposed = await firstEvent(lead, (e) => e.tag === `ticket:${ticket}`);
     expect(proposed.actions?.map((a) => a.title)).toEqual(['Accept', 'Reject']);
     const answered = await act('lead', answerOf(proposed, 'reject'));
     expect(answered).toMatchObject({
@@ -224,7 +232,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
     });
     expect(tracker.answers.at(-1)?.body).toMatchObject({ decision: 'reject', by: 'lead' });
     expect(tracker.status(ticket)).toBe('in_progress');
-    const moved = await waitFor(
+    const moved = await firstEvent(
       lead,
       (e) => e.tag === `ticket:${ticket}` && e.kind === KINDS.ticketStatusChanged,
     );
@@ -249,7 +257,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
         multi,
         asked_at: 1_700_000_000,
       });
-      return waitFor(lead, (e) => e.tag === `question:${id}` && e.sticky);
+      return firstEvent(lead, (e) => e.tag === `question:${id}` && e.sticky);
     };
     const three = await ask(`${backend}-q1`, ['postgres', 'sqlite', 'redis'], false);
     expect(three.actions?.map((a) => a.id)).toEqual(['option-1', 'option-2', 'option-3', 'answer']);
@@ -295,7 +303,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
       // Still pending upstream: a fresh answer now goes through, and only it clears the item.
       expect(await act('lead', answerOf(added, 'approve'))).toMatchObject({ status: 200 });
       // In log order: a decision from a failed attempt would have come before this one.
-      await waitFor(lead, (e) => e.kind === KINDS.actionDecided && e.tag === added.tag);
+      await firstEvent(lead, (e) => e.kind === KINDS.actionDecided && e.tag === added.tag);
       const decided = lead.messages.filter(
         (m) =>
           m.type === 'event' && m.event.kind === KINDS.actionDecided && m.event.tag === added.tag,
@@ -347,7 +355,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
       actions: [{ id: 'retry', title: 'Retry', input: 'none' }],
     });
     await relays[0]!.publish(ci, job);
-    const got = await waitFor(lead, (e) => e.id === job.id);
+    const got = await firstEvent(lead, (e) => e.id === job.id);
     expect(got.origin).toBe('publisher:ci');
     expect(await act('lead', answerOf(got, 'retry'), last())).toMatchObject({
       status: 200,
@@ -378,7 +386,7 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
 });
 
 /** The first event on this socket (already received or still to come) that matches. */
-async function waitFor(
+async function firstEvent(
   client: TestClient,
   match: (e: HeraldEvent) => boolean,
 ): Promise<HeraldEvent> {

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { abortOnExit } from '@herald/testkit/processes';
+import { waitFor } from '@herald/testkit/wait';
 import { own, whenTestEnds } from './children';
 import { freePort } from './redis-server';
 
@@ -207,20 +209,22 @@ function haproxyConfig(
 
 /** Waits until the port completes a TLS handshake: the proxy is ready. */
 async function waitListening(port: number, child: ChildProcess, out: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`proxy exited (${child.exitCode}): ${out()}`);
-    const ok = await new Promise<boolean>((resolve) => {
+  const handshake = () =>
+    new Promise<boolean>((resolve) => {
       const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
         socket.destroy();
         resolve(true);
       });
       socket.once('error', () => resolve(false));
     });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`proxy not listening on ${port}: ${out()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const signal = abortOnExit(child, (code) => new Error(`proxy exited (${code}): ${out()}`));
+  await waitFor(handshake, `the proxy listening on ${port}`, {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+    signal,
+  }).catch((err: Error) => {
+    throw signal.aborted ? err : new Error(`${err.message}: ${out()}`);
+  });
 }
 
 export async function startProxy(kind: ProxyKind, opts: ProxyOptions): Promise<ProxyProcess> {

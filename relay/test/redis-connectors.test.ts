@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import type { HeraldEvent } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalAdded, newTicket, ticketMove } from '../../e2e/upstream-events';
-import { startFakeDashboard, type FakeDashboard } from './fakes/agents';
-import { writeConnectorConfig } from './fakes/connector-config';
-import { startFakeTracker, type FakeTracker } from './fakes/tracker';
+import {
+  startFakeDashboard,
+  type FakeDashboard,
+  writeConnectorConfig,
+  startFakeTracker,
+  type FakeTracker,
+} from '@herald/testkit/upstreams';
 import { startRelay, type RelayProcess } from './harness';
 import { startRedis, type RedisProcess } from './redis-server';
 

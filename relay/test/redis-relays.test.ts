@@ -1,4 +1,5 @@
 import { CLOSE, type HeraldEvent } from '@herald/shared';
+import { waitFor } from '@herald/testkit/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, startRelay, type RelayProcess } from './harness';
 import { startRedis, type RedisProcess } from './redis-server';
@@ -234,14 +235,9 @@ describe('Redis outages', () => {
 });
 
 /** Retries until the cluster has settled after a Redis restart (bounded). */
-async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+const eventually = <T>(attempt: () => Promise<T>) =>
+  waitFor(attempt, 'the cluster to settle after a Redis restart', {
+    timeoutMs: 15_000,
+    intervalMs: 100,
+    retryOnError: true,
+  });

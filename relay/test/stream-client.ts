@@ -2,6 +2,7 @@ import { createParser } from 'eventsource-parser';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { HeraldEvent } from '@herald/shared';
+import { Waiters } from '@herald/testkit/wait';
 
 export interface StreamReader {
   /** Every parsed NDJSON line or SSE data payload, in order. */
@@ -57,8 +58,8 @@ export async function readStream(
   }
   const lines: Record<string, unknown>[] = [];
   const ids: string[] = [];
-  const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((w) => w());
+  const waiters = new Waiters();
+  const notify = () => waiters.wake();
   let comments = 0;
   const parser = createParser({
     onComment: () => {
@@ -91,35 +92,14 @@ export async function readStream(
     notify();
   })();
   // The connected line is the first thing the relay writes.
-  await new Promise<void>((resolve) => {
-    const check = () => {
-      if (lines.length > 0) {
-        waiters.delete(check);
-        resolve();
-      }
-    };
-    waiters.add(check);
-    check();
-  });
+  await waiters.wait(() => lines.length > 0, 'the connected line');
   // Control lines carry an `event` field; envelopes never do.
   const isEvent = (l: Record<string, unknown>) => l.event === undefined;
   const keepAlives = () =>
     opts.sse ? comments : lines.filter((l) => l.event === 'heartbeat').length;
-  const until = (ready: () => boolean, what: string, timeoutMs: number) =>
-    new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!ready()) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}; have ${JSON.stringify(lines)}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
+  const until = async (ready: () => boolean, what: string, timeoutMs: number) => {
+    await waiters.wait(ready, what, timeoutMs, () => `have ${JSON.stringify(lines)}`);
+  };
   return {
     lines,
     ids,

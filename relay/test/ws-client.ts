@@ -1,4 +1,5 @@
 import { serverMessageSchema, type ServerMessage, type HeraldEvent } from '@herald/shared';
+import { Waiters } from '@herald/testkit/wait';
 import WebSocket from 'ws';
 
 export interface TestClient {
@@ -30,38 +31,21 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
     ...(options.ca && { ca: options.ca }),
   });
   const messages: ServerMessage[] = [];
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters();
   const cursor = new Map<string, number>();
   ws.on('message', (data) => {
     messages.push(serverMessageSchema.parse(JSON.parse(data.toString())));
-    for (const w of waiters) w();
+    waiters.wake();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => {
       resolve({ code, reason: reason.toString() });
-      for (const w of waiters) w();
+      waiters.wake();
     }),
   );
-  const waitFor = <R>(check: () => R | undefined, what: string, timeoutMs = 5000) =>
-    new Promise<R>((resolve, reject) => {
-      const tryNow = () => {
-        const r = check();
-        if (r === undefined) return false;
-        waiters.delete(tryNow);
-        clearTimeout(timer);
-        resolve(r);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(tryNow);
-        reject(
-          new Error(
-            `timed out waiting for ${what}; got ${JSON.stringify(messages.map((m) => m.type))}`,
-          ),
-        );
-      }, timeoutMs);
-      if (!tryNow()) waiters.add(tryNow);
-    });
+  const got = () => `got ${JSON.stringify(messages.map((m) => m.type))}`;
+  const waitFor = <R>(check: () => R | false, what: string, timeoutMs = 5000) =>
+    waiters.wait(check, what, timeoutMs, got);
 
   const client: TestClient = {
     ws,
@@ -73,7 +57,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
         () => {
           const from = cursor.get(type) ?? 0;
           const i = messages.findIndex((m, idx) => idx >= from && m.type === type);
-          if (i < 0) return undefined;
+          if (i < 0) return false;
           cursor.set(type, i + 1);
           return messages[i] as Extract<ServerMessage, { type: typeof type }>;
         },
@@ -84,7 +68,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
       waitFor(
         () => {
           const evs = messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
-          return evs.length >= count ? evs : undefined;
+          return evs.length >= count ? evs : false;
         },
         `${count} events`,
         timeoutMs,
@@ -93,7 +77,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
       waitFor(
         () => {
           for (const m of messages) if (m.type === 'event' && m.event.id === id) return m.event;
-          return undefined;
+          return false;
         },
         `event ${id}`,
         timeoutMs,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeDashboard, type FakeDashboard } from '../../test/fakes/agents';
-import { waitUntil } from '../../test/fakes/http-server';
-import { createRecorder, type Recorder } from '../../test/fakes/recorder';
+import { startFakeDashboard, type FakeDashboard } from '@herald/testkit/upstreams';
+import { waitFor } from '@herald/testkit/wait';
+import { createRecorder, type Recorder } from '../../test/recorder';
 import { agentsConfigSchema, createAgentsConnector } from './agents';
 import type { Connector } from './types';
 
@@ -51,7 +51,7 @@ describe('agents connector', () => {
     await dash.waitForConnections(1);
     dash.pushFixture();
     await rec.waitForEvents(11);
-    await waitUntil(() => connector.status().skipped === 1, 'one skipped frame');
+    await waitFor(() => connector.status().skipped === 1, 'one skipped frame');
     expect(rec.duplicates).toBe(0);
 
     const byKind = (k: string) => rec.events.filter((e) => e.kind === k);
@@ -98,7 +98,7 @@ describe('agents connector', () => {
     for (const id of [1, 2, 3]) dash.emit(approval(id));
     await rec.waitForEvents(3);
     dash.dropConnections();
-    await waitUntil(() => dash.accepted === 2 && dash.connections === 1, 'reconnect');
+    await waitFor(() => dash.accepted === 2 && dash.connections === 1, 'reconnect');
     dash.emit(approval(4));
     await rec.waitForEvents(4);
     expect(rec.events.map((e) => e.tag)).toEqual([
@@ -138,13 +138,13 @@ describe('agents connector', () => {
     for (const id of [1, 2, 3]) dash.emit(approval(id));
     await rec.waitForEvents(3);
     connect(rec); // a second instance with empty memory, as after a relay restart
-    await waitUntil(() => rec.duplicates === 3, 'the replayed history to come back as duplicates');
+    await waitFor(() => rec.duplicates === 3, 'the replayed history to come back as duplicates');
     expect(rec.events).toHaveLength(3);
   });
 
   it('retries a rejected token slowly and recovers once the dashboard accepts it', async () => {
     const connector = await setup({ token: 'another-token' });
-    await waitUntil(() => dash.unauthorized >= 2, 'two 401s');
+    await waitFor(() => dash.unauthorized >= 2, 'two 401s');
     expect(connector.status()).toMatchObject({ connected: false, lastError: 'HTTP 401' });
     dash.setToken(TOKEN);
     await dash.waitForConnections(1);
@@ -162,7 +162,7 @@ describe('agents connector', () => {
     dash.emit({ kind: 'agent_renamed', name: 'alpha', new_name: 'omega' });
     dash.emit(approval(5));
     await rec.waitForEvents(2);
-    await waitUntil(() => connector.status().skipped === 3, '3 skipped frames');
+    await waitFor(() => connector.status().skipped === 3, '3 skipped frames');
     expect(rec.events[0]).toMatchObject({ kind: 'agent.agent_renamed', topic: 'agents/alpha' });
     expect(rec.events[1]).toMatchObject({ tag: 'approval:5' });
   });
@@ -172,7 +172,7 @@ describe('agents connector', () => {
     await dash.waitForConnections(1);
     dash.emitRaw('data: {"kind": "approval_added", "seq": 50, "id"');
     dash.dropConnections();
-    await waitUntil(() => dash.accepted === 2 && dash.connections === 1, 'reconnect');
+    await waitFor(() => dash.accepted === 2 && dash.connections === 1, 'reconnect');
     const bytes = Buffer.from(
       `data: ${JSON.stringify({ ...approval(7), seq: 1, description: 'Ünïcödé 🐛' })}\n\n`,
     );

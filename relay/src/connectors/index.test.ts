@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createRecorder } from '../../test/fakes/recorder';
+import { createRecorder } from '../../test/recorder';
 import { ConfigError } from '../config';
 import { connectorsConfigSchema, createConnectors } from './index';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../test/fakes/http-server';
-import { startFakeRpcDaemon, type FakeRpcDaemon } from '../../test/fakes/jsonrpc';
-import { createRecorder, type Recorder } from '../../test/fakes/recorder';
+import { startFakeRpcDaemon, type FakeRpcDaemon } from '@herald/testkit/upstreams';
+import { waitFor } from '@herald/testkit/wait';
+import { createRecorder, type Recorder } from '../../test/recorder';
 import { createJsonRpcConnector, jsonrpcConfigSchema } from './jsonrpc';
 import type { Connector } from './types';
 
@@ -36,7 +36,7 @@ describe('jsonrpc connector', () => {
   it('subscribes, maps download notifications and never lets progress through by default', async () => {
     await setup();
     await daemon.waitForConnections(1);
-    await waitUntil(() => daemon.requests.length === 1, 'the subscribe request');
+    await waitFor(() => daemon.requests.length === 1, 'the subscribe request');
     expect(daemon.requests[0]).toMatchObject({ method: 'subscribe', params: ['download.*'] });
     daemon.notify('download.started', { id: 'd1', name: 'debian.iso', size: 658505728 });
     for (let i = 1; i <= 50; i++)
@@ -44,7 +44,7 @@ describe('jsonrpc connector', () => {
     daemon.notify('download.complete', { id: 'd1', name: 'debian.iso' });
     daemon.notify('download.error', [{ gid: 'd2', name: 'big.tar', error: 'disk full' }]);
     await rec.waitForEvents(3);
-    await waitUntil(() => connector.status().events === 3, 'three published events');
+    await waitFor(() => connector.status().events === 3, 'three published events');
     expect(rec.events.map((e) => [e.kind, e.tag, e.title, e.sticky])).toEqual([
       ['download.started', 'download:d1', 'Downloading: debian.iso', false],
       ['download.complete', 'download:d1', 'Downloaded: debian.iso', false],
@@ -72,7 +72,7 @@ describe('jsonrpc connector', () => {
 
   it('skips malformed messages, retries a rejected token, reconnects after a drop', async () => {
     await setup({ token: 'other' });
-    await waitUntil(() => daemon.unauthorized >= 2, 'two refused upgrades');
+    await waitFor(() => daemon.unauthorized >= 2, 'two refused upgrades');
     expect(connector.status()).toMatchObject({ connected: false, lastError: 'HTTP 401' });
     daemon.setToken(TOKEN);
     await daemon.waitForConnections(1);
@@ -104,7 +104,7 @@ describe('jsonrpc connector', () => {
       rec.ctx,
     );
     connector.start();
-    await waitUntil(() => connector.status().lastError !== null, 'an error in the status');
+    await waitFor(() => connector.status().lastError !== null, 'an error in the status');
     expect(connector.status().lastError).toBe('subscribe failed: Method not found');
   });
 });

@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HeraldEvent } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeDashboard, type FakeDashboard } from '../../test/fakes/agents';
-import { waitUntil } from '../../test/fakes/http-server';
-import { startFakeRpcDaemon, type FakeRpcDaemon } from '../../test/fakes/jsonrpc';
-import { startFakeTracker, type FakeTracker } from '../../test/fakes/tracker';
+import {
+  startFakeDashboard,
+  type FakeDashboard,
+  startFakeRpcDaemon,
+  type FakeRpcDaemon,
+  startFakeTracker,
+  type FakeTracker,
+} from '@herald/testkit/upstreams';
+import { waitFor } from '@herald/testkit/wait';
 import { createRelay, type Relay } from '../relay';
 import { signWebhook } from './webhook-signature';
 
@@ -119,7 +124,7 @@ describe('connectors through the real relay', () => {
     tracker.pushFixture();
     expect(await eventsOn('tickets', 13)).toHaveLength(13);
     tracker.dropConnections();
-    await waitUntil(() => tracker.accepted === 2 && tracker.connections === 1, 'reconnect');
+    await waitFor(() => tracker.accepted === 2 && tracker.connections === 1, 'reconnect');
     tracker.pushFixture();
     tracker.push({ ticket_id: 'late', status_after: 'blocked', by: 'bob', action: 'block' });
     const events = await eventsOn('tickets', 14);

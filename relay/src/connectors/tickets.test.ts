@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../test/fakes/http-server';
-import { createRecorder, type Recorder } from '../../test/fakes/recorder';
-import { startFakeTracker, type FakeTracker } from '../../test/fakes/tracker';
+import { startFakeTracker, type FakeTracker } from '@herald/testkit/upstreams';
+import { waitFor } from '@herald/testkit/wait';
+import { createRecorder, type Recorder } from '../../test/recorder';
 import { createTicketsConnector, ticketsConfigSchema } from './tickets';
 import type { Connector } from './types';
 
@@ -55,7 +55,7 @@ describe('tickets connector', () => {
     await tracker.waitForConnections(1);
     tracker.pushFixture();
     await rec.waitForEvents(13);
-    await waitUntil(() => connector.status().skipped === 3, '3 skipped lines');
+    await waitFor(() => connector.status().skipped === 3, '3 skipped lines');
 
     const kinds = rec.events.map((e) => e.kind);
     expect(kinds.filter((k) => k === 'ticket.proposed_resolution')).toHaveLength(4);
@@ -105,7 +105,7 @@ describe('tickets connector', () => {
     tracker.pushFixture();
     await rec.waitForEvents(13);
     tracker.dropConnections();
-    await waitUntil(() => tracker.accepted === 2 && tracker.connections === 1, 'reconnect');
+    await waitFor(() => tracker.accepted === 2 && tracker.connections === 1, 'reconnect');
     tracker.pushFixture();
     tracker.push(line('after', 'in_progress'));
     await rec.waitForEvents(14);
@@ -121,7 +121,7 @@ describe('tickets connector', () => {
     tracker.pushRaw(cut.slice(0, 40));
     await new Promise((r) => setImmediate(r));
     tracker.dropConnections();
-    await waitUntil(() => tracker.accepted === 2 && tracker.connections === 1, 'reconnect');
+    await waitFor(() => tracker.accepted === 2 && tracker.connections === 1, 'reconnect');
     tracker.pushRaw(`${cut.slice(40)}\n`);
     tracker.push(line('whole', 'resolved'));
     await rec.waitForEvents(1);
@@ -135,7 +135,7 @@ describe('tickets connector', () => {
 
   it('logs a rejected token clearly, never the token, and recovers once it is fixed', async () => {
     await setup({ env: 'wrong-token-5678' });
-    await waitUntil(() => tracker.unauthorized >= 2, 'two 401s');
+    await waitFor(() => tracker.unauthorized >= 2, 'two 401s');
     expect(connector.status()).toMatchObject({ connected: false, lastError: 'HTTP 401' });
     process.env.TEST_TRACKER_TOKEN = TOKEN;
     await tracker.waitForConnections(1);
@@ -172,7 +172,7 @@ describe('tickets connector', () => {
     }
     tracker.push(line('ok', 'blocked'));
     await rec.waitForEvents(1);
-    await waitUntil(() => connector.status().skipped === 5, '5 skipped');
+    await waitFor(() => connector.status().skipped === 5, '5 skipped');
     expect(rec.events).toHaveLength(1);
     expect(tracker.accepted).toBe(1);
   });
@@ -193,7 +193,7 @@ describe('tickets connector', () => {
 
   it('reconnects when the upstream goes silent past the idle timeout', async () => {
     await setup({ heartbeatMs: 0, idleTimeoutMs: 200 });
-    await waitUntil(() => tracker.accepted >= 2, 'a reconnect after silence');
+    await waitFor(() => tracker.accepted >= 2, 'a reconnect after silence');
     expect(rec.logs.some((l) => l.includes('no data for 200 ms'))).toBe(true);
     await tracker.waitForConnections(1);
     tracker.push(line('x', 'closed'));
@@ -222,7 +222,7 @@ describe('tickets connector', () => {
     tracker.push(reordered);
     tracker.push(line('next', 'closed'));
     await rec.waitForEvents(2);
-    await waitUntil(() => rec.duplicates === 1, 'the reordered line to be a duplicate');
+    await waitFor(() => rec.duplicates === 1, 'the reordered line to be a duplicate');
     expect(rec.events.map((e) => e.tag)).toEqual(['ticket:same', 'ticket:next']);
   });
 
@@ -236,7 +236,7 @@ describe('tickets connector', () => {
     tracker.push(huge); // the same, in one piece
     tracker.push(line('after', 'closed'));
     await rec.waitForEvents(2);
-    await waitUntil(() => connector.status().skipped === 2, 'both huge lines to be skipped');
+    await waitFor(() => connector.status().skipped === 2, 'both huge lines to be skipped');
     expect(rec.events.map((e) => e.tag)).toEqual(['ticket:before', 'ticket:after']);
   });
 
@@ -261,7 +261,7 @@ describe('tickets connector', () => {
       rec.ctx,
     );
     other.start();
-    await waitUntil(() => hits >= 2, 'a retry');
+    await waitFor(() => hits >= 2, 'a retry');
     await other.stop();
     await new Promise((r) => wall.close(r));
     expect(other.status()).toMatchObject({

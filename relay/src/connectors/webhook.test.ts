@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRecorder, type Recorder } from '../../test/fakes/recorder';
+import { createRecorder, type Recorder } from '../../test/recorder';
 import { HttpError } from '../errors';
 import type { Connector } from './types';
 import { createWebhookConnector, webhookConfigSchema } from './webhook';

@@ -1,16 +1,9 @@
+import { waitFor } from '@herald/testkit/wait';
 import { describe, expect, it } from 'vitest';
 import { AccountExistsError, AccountMissingError, type AccountStore } from './accounts';
 
 /** A fresh, empty store per call; the suite closes what it opens. */
 export type StoreFactory = () => Promise<AccountStore>;
-
-async function eventually(check: () => boolean, timeoutMs = 3000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('not heard in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** The contract every account store keeps, run against each backend. */
 export function describeAccountStore(name: string, create: StoreFactory): void {
@@ -97,11 +90,11 @@ export function describeAccountStore(name: string, create: StoreFactory): void {
       const both = [p1!.tokenHash, p2!.tokenHash];
       expect(await store.liveTokens([...both, 'f'.repeat(64)])).toEqual(new Set(both));
       await store.revoke(p1!.tokenHash);
-      await eventually(() => heard.includes(p1!.tokenHash));
+      await waitFor(() => heard.includes(p1!.tokenHash), 'the revoke heard', { timeoutMs: 3000 });
       expect(await store.authenticate(one!.token)).toBeNull();
       expect(await store.liveTokens(both)).toEqual(new Set([p2!.tokenHash]));
       await store.removeUser('bob');
-      await eventually(() => heard.includes(p2!.tokenHash));
+      await waitFor(() => heard.includes(p2!.tokenHash), 'the removal heard', { timeoutMs: 3000 });
       expect(await store.liveTokens(both)).toEqual(new Set());
       expect(await store.login('bob', 'bob-password')).toBeNull();
       await expect(store.removeUser('bob')).rejects.toThrow(AccountMissingError);

@@ -1,3 +1,4 @@
+import { waitFor } from '@herald/testkit/wait';
 import { describe, expect, it } from 'vitest';
 import type { EventLog, NewEvent, StoredEvent } from './log';
 
@@ -98,7 +99,8 @@ export function describeEventLog(name: string, factory: LogFactory): void {
       await log.append([newEvent('a'), newEvent('b')]);
       await log.append([newEvent('a')]); // a duplicate commits nothing
       await log.append([newEvent('c')]);
-      await waitUntil(() => fed.length >= 4);
+      // A feed may deliver asynchronously (a tailer): wait for it, boundedly.
+      await waitFor(() => fed.length >= 4, 'the change feed', { timeoutMs: 2000, intervalMs: 0 });
       expect(fed.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
       expect(JSON.parse(fed[1]!.json)).toMatchObject({ seq: 2, id: 'a' });
       stop();
@@ -114,13 +116,4 @@ export function describeEventLog(name: string, factory: LogFactory): void {
       await again.close();
     });
   });
-}
-
-/** A feed may deliver asynchronously (a tailer): wait for it, boundedly. */
-async function waitUntil(done: () => boolean, timeoutMs = 2000) {
-  const until = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > until) throw new Error('the change feed did not deliver in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }

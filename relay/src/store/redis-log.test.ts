@@ -1,3 +1,4 @@
+import { waitFor } from '@herald/testkit/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisProcess } from '../../test/redis-server';
 import {
@@ -49,7 +50,7 @@ describe('Redis log shared by several relays', () => {
       { id: 'z', seq: 3, duplicate: false },
       { id: 'x', seq: 1, duplicate: true },
     ]);
-    await until(() => seenByB.length === 3);
+    await until(() => seenByB.length === 3, 'the three appends fed to B');
     expect(seenByB).toEqual([1, 2, 3]);
     expect((await a.position()).epoch).toBe((await b.position()).epoch);
     await a.close();
@@ -69,7 +70,7 @@ describe('Redis outages', () => {
     const failed = await log.append([newEvent('during')]).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(StoreUnavailableError);
     own.resume();
-    await until(async () => (await log.append([newEvent('after')]).catch(() => null)) !== null);
+    await waitFor(() => log.append([newEvent('after')]), 'an append after the pause', retrying);
     const position = await log.position();
     expect(position.epoch).toBe(epoch);
     // `during` may or may not have been applied once Redis woke up: the seqs have no hole.
@@ -92,25 +93,21 @@ describe('Redis outages', () => {
     });
     await log.append([newEvent('a'), newEvent('b')]);
     const old = (await log.position()).epoch;
-    await until(() => fed.length === 2);
+    await until(() => fed.length === 2, 'two events fed');
     await own.restartEmpty();
-    await until(async () => (await log.append([newEvent('c')]).catch(() => null)) !== null);
+    await waitFor(() => log.append([newEvent('c')]), 'an append to the new Redis', retrying);
     const now = await log.position();
     expect(now.epoch).not.toBe(old);
     expect(now.head).toBe(1);
     expect(resets).toEqual([now.epoch]);
-    await until(() => fed.length === 3);
+    await until(() => fed.length === 3, 'the new epoch fed');
     expect(fed).toEqual([1, 2, 1]);
     await log.close();
     await own.stop();
   });
 });
 
-/** Retries a check until it holds, boundedly: for things that settle over a reconnect. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Things that settle over a reconnect: a check that holds, or a call that stops failing. */
+const settling = { timeoutMs: 10_000, intervalMs: 20 };
+const retrying = { ...settling, retryOnError: true };
+const until = (check: () => boolean, what: string) => waitFor(check, what, settling);

@@ -39,19 +39,6 @@ export function bearer(req: IncomingMessage): string | null {
   return header.startsWith('Bearer ') ? header.slice(7) : null;
 }
 
-/** Resolves once `predicate` holds, polling; rejects with `what` after the deadline. */
-export async function waitUntil(
-  predicate: () => boolean,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /**
  * The open streaming responses of a fake upstream: each gets a keep-alive while it is open, and
  * the fake can write to all of them or cut them all (a network drop).

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { waitUntil } from './http-server';
+import { waitFor } from '../wait';
 
 export interface FakeRpcDaemon {
   url: string;
@@ -75,7 +75,8 @@ export async function startFakeRpcDaemon(opts: {
     get unauthorized() {
       return unauthorized;
     },
-    waitForConnections: (n, timeoutMs) =>
-      waitUntil(() => clients.size >= n, `${n} JSON-RPC client(s)`, timeoutMs),
+    async waitForConnections(n, timeoutMs) {
+      await waitFor(() => clients.size >= n, `${n} JSON-RPC client(s)`, { timeoutMs });
+    },
   };
 }

@@ -1,8 +1,8 @@
 import type { PublishEvent, PublishResult } from '@herald/shared';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { ConnectorContext } from '../../src/connectors/types';
-import { waitUntil } from './http-server';
+import type { ConnectorContext } from '../src/connectors/types';
+import { waitFor } from '@herald/testkit/wait';
 
 export interface Recorder {
   ctx: ConnectorContext;
@@ -43,12 +43,10 @@ export function createRecorder(): Recorder {
         });
       },
     },
-    waitForEvents: (n, timeoutMs) =>
-      waitUntil(
-        () => recorder.events.length >= n,
-        `${n} published event(s) (have ${recorder.events.length})`,
-        timeoutMs,
-      ),
+    async waitForEvents(n, timeoutMs) {
+      const what = `${n} published event(s) (have ${recorder.events.length})`;
+      await waitFor(() => recorder.events.length >= n, what, { timeoutMs });
+    },
   };
   return recorder;
 }

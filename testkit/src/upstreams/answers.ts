@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * How a fake upstream treats answers (upstreams.md §5): as the real one would (`ok`), failing
- * with a 503 (`error`), never answering (`hang`: the relay's timeout has to act), or saying
- * someone decided first (`conflict`: 409, as when another operator was quicker and the stream
- * has not told yet).
+ * How a fake upstream treats answers (docs/upstreams.md#answers-the-upstreams-write-side): as
+ * the real one would (`ok`), failing with a 503 (`error`), never answering (`hang`: the relay's
+ * timeout has to act), or saying someone decided first (`conflict`: 409, as when another
+ * operator was quicker and the stream has not told yet).
  */
 export type AnswerMode = 'ok' | 'error' | 'hang' | 'conflict';
 
