@@ -52,7 +52,7 @@ describe('recent list', () => {
     expect(toRecentItem(makeEvent(1, { sticky: true, resolves: true })).sticky).toBe(false);
   });
 
-  it('concurrent updates are serialised: none is lost', async () => {
+  it('concurrent updates are queued one after another: none is lost', async () => {
     await Promise.all(
       [1, 2, 3, 4, 5].map((seq) =>
         updateRecent((list) => addRecent(list, toRecentItem(proposed(seq, `T${seq}`)))),

@@ -36,8 +36,8 @@ async function requirePrincipal<K extends PrincipalKind>(
 
 /**
  * Authenticates once and hands the principal on (read it with `principalOf`): each token check
- * is a hash and a store read. Mounted before a body parser, it refuses a stranger before their
- * body is read.
+ * is a hash and a store read. Mounted before a body parser (as `POST /v1/events` does), it
+ * refuses a stranger before their body is read.
  */
 export function authenticate<K extends PrincipalKind>(
   accounts: AccountStore,

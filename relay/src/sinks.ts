@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { CLOSE } from '@herald/shared';
 import WebSocket from 'ws';
-import { streamControlText, type Transport } from './frames';
+import { streamControlText, type StreamTransport } from './frames';
 import type { Sink } from './subscriber';
 
 /** Resolves on the stream's next 'drain' or 'close', whichever comes first. */
@@ -69,7 +69,7 @@ export class HttpStreamSink implements Sink {
   closedWith?: { code: number; reason: string };
 
   constructor(
-    readonly transport: Exclude<Transport, 'ws'>,
+    readonly transport: StreamTransport,
     private readonly res: ServerResponse,
   ) {}
 

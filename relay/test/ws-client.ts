@@ -44,7 +44,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
     }),
   );
   const got = () => `got ${JSON.stringify(messages.map((m) => m.type))}`;
-  const waitFor = <R>(check: () => R | false, what: string, timeoutMs = 5000) =>
+  const until = <R>(check: () => R | false, what: string, timeoutMs = 5000) =>
     waiters.wait(check, what, timeoutMs, got);
 
   const client: TestClient = {
@@ -53,7 +53,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
     closed,
     send: (msg) => ws.send(JSON.stringify(msg)),
     next: (type, timeoutMs) =>
-      waitFor(
+      until(
         () => {
           const from = cursor.get(type) ?? 0;
           const i = messages.findIndex((m, idx) => idx >= from && m.type === type);
@@ -65,7 +65,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
         timeoutMs,
       ),
     events: (count, timeoutMs) =>
-      waitFor(
+      until(
         () => {
           const evs = messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
           return evs.length >= count ? evs : false;
@@ -74,7 +74,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
         timeoutMs,
       ),
     event: (id, timeoutMs) =>
-      waitFor(
+      until(
         () => {
           for (const m of messages) if (m.type === 'event' && m.event.id === id) return m.event;
           return false;

@@ -135,7 +135,9 @@ export async function startRelayProcess(options: RelayProcessOptions = {}): Prom
     if (options.own ?? true) own(child);
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += d));
-    const timeoutMs = options.readyTimeoutMs ?? 15_000;
+    // Generous: on a loaded two-core CI a relay may take several seconds to start (the bench asks
+    // for 15 s, on a machine it keeps quiet).
+    const timeoutMs = options.readyTimeoutMs ?? 30_000;
     const lines = createInterface({ input: child.stdout! });
     const listening = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(

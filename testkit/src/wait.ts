@@ -1,6 +1,7 @@
 // The one way tests, fakes, e2e, the demo and the bench wait for something to become true. It
-// imports no test framework: Playwright, plain tsx and vitest all load it. (The extension keeps
-// `vi.waitFor`, which advances fake timers; a real-time poll would hang under them.)
+// imports no test framework: Playwright, plain tsx and vitest all load it. (The extension's unit
+// tests keep vitest's `vi.waitFor`: they run without Node's types, against WXT's fake browser,
+// and several use fake timers, which `vi.waitFor` advances and a real-time poll would not.)
 
 export interface WaitOptions {
   /** How long to keep trying. Default 5000. */
