@@ -5,7 +5,7 @@ import { waitFor } from '@herald/testkit/wait';
 import { startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
 import { startProxy, type ProxyProcess } from '../relay/test/proxy';
 import { startRedis, type RedisProcess } from '../relay/test/redis-server';
-import { readStream } from '../relay/test/stream-client';
+import { readStream } from '@herald/testkit/stream-client';
 
 export interface Team {
   redis: RedisProcess;

@@ -5,7 +5,7 @@ import { ALICE, expect, test as base } from '../fixtures';
 import type { PopupPage } from '../pages/popup';
 import { startTeam, type Team } from '../team';
 import { jobEvent } from '../upstream-events';
-import { readStream } from '../../relay/test/stream-client';
+import { readStream } from '@herald/testkit/stream-client';
 
 // A team's deployment (docs/deploy.md): two relays on one Redis behind HAProxy with TLS, the
 // browser told only the proxy's https:// URL. The proxy's certificate is the suite's own, so the

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { CLOSE } from '@herald/shared';
-import { connect } from '../../relay/test/ws-client';
+import { connect } from '@herald/testkit/ws-client';
 import { ALICE, expect, test } from '../fixtures';
 import { DOCS_IMG } from '../paths';
 

@@ -17,7 +17,7 @@ import {
 } from '@herald/testkit/upstreams';
 import { event, startRelay, type RelayProcess } from './harness';
 import { startRedis, type RedisProcess } from './redis-server';
-import { subscribe, type TestClient } from './ws-client';
+import { subscribe, type TestClient } from '@herald/testkit/ws-client';
 
 // Answering from where the person reads (issue 12): `POST /v1/actions` against the real relay
 // process, the fake tracker and dashboard taking answers as

@@ -1,5 +1,5 @@
 import { event, startRelay, type RelayProcess, type StartOptions } from './harness';
-import { subscribe, type TestClient } from './ws-client';
+import { subscribe, type TestClient } from '@herald/testkit/ws-client';
 
 export interface Arena {
   relay: RelayProcess;

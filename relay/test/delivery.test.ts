@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, startRelay, type RelayProcess } from './harness';
-import { subscribe } from './ws-client';
-import { readStream } from './stream-client';
+import { subscribe } from '@herald/testkit/ws-client';
+import { readStream } from '@herald/testkit/stream-client';
 
 let relay: RelayProcess;
 let publisher: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { event, startRelay } from './harness';
-import { subscribe } from './ws-client';
+import { subscribe } from '@herald/testkit/ws-client';
 
 describe('kill -9', () => {
   it('loses no acknowledged event, and seq keeps increasing after restart', async () => {

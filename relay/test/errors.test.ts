@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startArena, type Arena } from './bystander';
 import { event, type RelayProcess } from './harness';
-import { connect, subscribe, type TestClient } from './ws-client';
+import { connect, subscribe, type TestClient } from '@herald/testkit/ws-client';
 
 let arena: Arena;
 let relay: RelayProcess;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { errorBodySchema, type HistoryResponse } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
 import { event, startRelay, type RelayProcess } from './harness';
-import { subscribe } from './ws-client';
+import { subscribe } from '@herald/testkit/ws-client';
 
 /** Every event alice may read, following the history cursor to the head. */
 async function readAll(relay: RelayProcess, token: string) {

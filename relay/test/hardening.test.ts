@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cli, event, startRelay, type RelayProcess } from './harness';
 import { rawRequest } from './raw-http';
-import { readStream } from './stream-client';
-import { connect } from './ws-client';
+import { readStream } from '@herald/testkit/stream-client';
+import { connect } from '@herald/testkit/ws-client';
 import { startArena, type Arena } from './bystander';
 
 // Each block is one defect found by trying the relay as an attacker would; each test failed

@@ -2,7 +2,7 @@ import { stateResponseSchema, stateSnapshotSchema, type ServerMessage } from '@h
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, startRelay, type RelayProcess } from './harness';
 import { startRedis, type RedisProcess } from './redis-server';
-import { subscribe, type TestClient } from './ws-client';
+import { subscribe, type TestClient } from '@herald/testkit/ws-client';
 
 // Per-person state through real relay processes: on SQLite, and on a Redis of the test's own
 // shared by two relays (a change made through one reaches a socket on the other).

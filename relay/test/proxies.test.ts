@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, startRelay, type RelayProcess } from './harness';
 import { startProxy, type ProxyKind, type ProxyProcess } from './proxy';
 import { startRedis, type RedisProcess } from './redis-server';
-import { readStream } from './stream-client';
-import { subscribe } from './ws-client';
+import { readStream } from '@herald/testkit/stream-client';
+import { subscribe } from '@herald/testkit/ws-client';
 
 // docs/deploy.md's setups, each served through its own config file from deploy/: one relay
 // behind nginx, two relays on Redis behind HAProxy. TLS with a certificate made for the run

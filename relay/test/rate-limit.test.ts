@@ -1,7 +1,7 @@
 import { CLOSE } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
 import { startRelay } from './harness';
-import { connect } from './ws-client';
+import { connect } from '@herald/testkit/ws-client';
 
 describe('reconnect storms', () => {
   it('rate-limits new connections per address with a close code that says back off', async () => {

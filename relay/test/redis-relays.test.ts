@@ -3,8 +3,8 @@ import { waitFor } from '@herald/testkit/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, startRelay, type RelayProcess } from './harness';
 import { startRedis, type RedisProcess } from './redis-server';
-import { readStream } from './stream-client';
-import { subscribe, type TestClient } from './ws-client';
+import { readStream } from '@herald/testkit/stream-client';
+import { subscribe, type TestClient } from '@herald/testkit/ws-client';
 
 // Two real relay processes on one Redis of the test's own are one Herald.
 

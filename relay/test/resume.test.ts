@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { event, startRelay, type RelayProcess } from './harness';
-import { subscribe } from './ws-client';
+import { subscribe } from '@herald/testkit/ws-client';
 
 let relay: RelayProcess | undefined;
 afterEach(async () => {

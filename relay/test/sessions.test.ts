@@ -1,8 +1,8 @@
 import { CLOSE } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, startRelay, type RelayProcess } from './harness';
-import { readStream } from './stream-client';
-import { connect, subscribe } from './ws-client';
+import { readStream } from '@herald/testkit/stream-client';
+import { connect, subscribe } from '@herald/testkit/ws-client';
 
 let relay: RelayProcess;
 let publisher: string;

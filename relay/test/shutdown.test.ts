@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { CLOSE } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
 import { BIN, startRelay } from './harness';
-import { readStream } from './stream-client';
-import { subscribe } from './ws-client';
+import { readStream } from '@herald/testkit/stream-client';
+import { subscribe } from '@herald/testkit/ws-client';
 
 describe('SIGTERM', () => {
   it('closes readers with 1001 and exits cleanly', async () => {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { event, startRelay } from './harness';
-import { subscribe } from './ws-client';
+import { subscribe } from '@herald/testkit/ws-client';
 
 describe('a reader that stops reading', () => {
   it('is cut at the bound while others keep receiving everything', async () => {

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { CLOSE, errorBodySchema } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
 import { createRelay } from '../src/relay';
-import { connect, subscribe } from './ws-client';
+import { connect, subscribe } from '@herald/testkit/ws-client';
 
 // In-process on purpose: the store is broken from outside while the relay runs, and an
 // uncaught throw anywhere in the relay fails this test run instead of vanishing with a child.

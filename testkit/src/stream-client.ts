@@ -2,7 +2,7 @@ import { createParser } from 'eventsource-parser';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { HeraldEvent } from '@herald/shared';
-import { Waiters } from '@herald/testkit/wait';
+import { Waiters } from './wait';
 
 export interface StreamReader {
   /** Every parsed NDJSON line or SSE data payload, in order. */

@@ -1,5 +1,5 @@
 import { serverMessageSchema, type ServerMessage, type HeraldEvent } from '@herald/shared';
-import { Waiters } from '@herald/testkit/wait';
+import { Waiters } from './wait';
 import WebSocket from 'ws';
 
 export interface TestClient {
