@@ -3,8 +3,8 @@
 import type { PublishEvent, PublishResponse } from '@herald/shared';
 import { waitFor } from '@herald/testkit/wait';
 import { startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
-import { startProxy, type ProxyProcess } from '../relay/test/proxy';
-import { startRedis, type RedisProcess } from '../relay/test/redis-server';
+import { startProxyProcess, type ProxyProcess } from '@herald/testkit/proxy';
+import { startRedisProcess, type RedisProcess } from '@herald/testkit/redis-server';
 import { readStream } from '@herald/testkit/stream-client';
 
 export interface Team {
@@ -57,7 +57,7 @@ function openSockets(relay: RelayProcess, user: string): string[] {
 }
 
 export async function startTeam(opts: TeamOptions): Promise<Team> {
-  const redis = await startRedis();
+  const redis = await startRedisProcess();
   const env = {
     HERALD_REDIS_URL: redis.url,
     HERALD_TRUST_PROXY: 'true',
@@ -68,7 +68,7 @@ export async function startTeam(opts: TeamOptions): Promise<Team> {
     RelayProcess,
   ];
   const publisherToken = await relays[0].addPublisher('producer', ['**']);
-  const proxy = await startProxy('haproxy', {
+  const proxy = await startProxyProcess('haproxy', {
     relays: relays.map((r) => `127.0.0.1:${r.port}`),
     idleTimeoutSeconds: opts.proxyIdleSeconds,
   });

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { mqttPublisher, natsPublisher, type BrokerPublisher } from './broker-publisher';
-import { answers, freePort, spawnDaemon, stopChild } from './daemon';
+import { freePort, probePort } from '@herald/testkit/ports';
+import { spawnDaemon, stopChild } from './daemon';
 import type { Target } from './targets';
 
 /**
@@ -113,7 +114,7 @@ export async function startBroker(name: BrokerName): Promise<Target> {
     child = await spawnDaemon(
       BIN[name],
       args,
-      async () => (await answers(tcpPort)) && (await answers(wsPort)),
+      async () => (await probePort(tcpPort)) && (await probePort(wsPort)),
     );
     pub = await (name === 'mosquitto' ? mqttPublisher : natsPublisher)(tcpPort);
     const running = child;

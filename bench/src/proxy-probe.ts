@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientPool } from './client-pool';
-import { answers, freePort, spawnDaemon, stopChild } from './daemon';
+import { freePort, probePort } from '@herald/testkit/ports';
+import { spawnDaemon, stopChild } from './daemon';
 import { cpuMicros, rssBytes } from './proc';
 import { connectIdle, latency, throughput, type Session } from './scenarios';
 import { round } from './stats';
@@ -51,7 +52,7 @@ const env = {
   HERALD_RELAY_B: relayAt,
 };
 // One process in the foreground (-db), stopped by its PID.
-const proxy = await spawnDaemon(HAPROXY, ['-db', '-f', CONFIG], () => answers(port), env);
+const proxy = await spawnDaemon(HAPROXY, ['-db', '-f', CONFIG], () => probePort(port), env);
 const pid = proxy.pid ?? 0;
 // The clients (forked, so they inherit this) accept the run's self-signed certificate.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PublishEvent } from '@herald/shared';
+import { startRedisProcess, type RedisProcess } from '@herald/testkit/redis-server';
 import { relayCli, startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
-import { answers, freePort, spawnDaemon, STOP_GRACE_MS, stopChild } from './daemon';
+import { STOP_GRACE_MS, stopChild } from './daemon';
 import type { ClientProtocol } from './ipc';
 import { postJson } from './publisher';
 
@@ -80,40 +81,24 @@ export async function startPeer(
 
 const CLI = process.env.HERALD_BENCH_CLI ?? join(ROOT, 'relay/bin/herald-relay.js');
 
-/** Whether a Redis on 127.0.0.1:`port` answers a RESP PING with +PONG. */
-const pong = (port: number) =>
-  answers(port, { send: 'PING\r\n', fits: (reply) => reply.startsWith('+PONG') });
-
 /** A redis-server of the bench's own: never the shared one on 6379. */
-export interface RedisServer {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
+export type RedisServer = RedisProcess;
 
-/** Starts `redis-server` on a free port, no persistence, in a temp dir; stopped by its PID. */
-export async function startRedis(): Promise<RedisServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'herald-bench-redis-'));
-  const port = await freePort();
-  const child = await spawnDaemon(
-    process.env.HERALD_BENCH_REDIS ?? '/usr/bin/redis-server',
-    // Both settings the relay checks at start-up: no persistence, and never evict.
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'].concat([
-      '--dir',
-      dir,
-      '--maxmemory-policy',
-      'noeviction',
-    ]),
-    () => pong(port),
-  );
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    pid: child.pid ?? 0,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/**
+ * Starts `redis-server` (or HERALD_BENCH_REDIS) on a free port, no persistence, in a temp dir;
+ * ready once it answers PING, stopped by its PID (SIGTERM, SIGKILL after 5 s).
+ */
+export function startRedis(): Promise<RedisServer> {
+  return startRedisProcess({
+    bin: process.env.HERALD_BENCH_REDIS ?? '/usr/bin/redis-server',
+    // With the defaults' `--save "" --appendonly no`, both settings the relay checks at
+    // start-up: no persistence, and never evict.
+    args: ['--maxmemory-policy', 'noeviction'],
+    stopGraceMs: STOP_GRACE_MS,
+    stderr: 'inherit',
+    // The bench's own Ctrl-C reaches it as it always did (a signal to the group).
+    own: false,
+  });
 }
 
 /** One Herald: its environment (extras, Redis), the password of user `bench` and a publisher token. */

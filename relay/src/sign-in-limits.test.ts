@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisProcess } from '../test/redis-server';
+import { startRedis, type RedisProcess } from '../test/harness';
 import { memorySignInLimits, redisSignInLimits, type SignInLimits } from './sign-in-limits';
 import { connectRedis, type Redis } from './store/redis-client';
 

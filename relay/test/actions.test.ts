@@ -15,8 +15,7 @@ import {
   startFakeTracker,
   type FakeTracker,
 } from '@herald/testkit/upstreams';
-import { event, startRelay, type RelayProcess } from './harness';
-import { startRedis, type RedisProcess } from './redis-server';
+import { event, startRelay, startRedis, type RelayProcess, type RedisProcess } from './harness';
 import { subscribe, type TestClient } from '@herald/testkit/ws-client';
 
 // Answering from where the person reads (issue 12): `POST /v1/actions` against the real relay

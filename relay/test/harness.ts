@@ -6,9 +6,23 @@ import {
   type RelayProcess,
   type RelayProcessOptions,
 } from '@herald/testkit/relay';
+import {
+  startProxyProcess,
+  type ProxyKind,
+  type ProxyOptions,
+  type ProxyProcess,
+} from '@herald/testkit/proxy';
+import {
+  startRedisProcess,
+  type RedisOptions,
+  type RedisProcess,
+} from '@herald/testkit/redis-server';
 import { whenTestEnds } from './children';
 
-export type { RelayProcess };
+// The testkit starts every process and owns it; this file adds vitest's part: whatever a test
+// started and did not stop (a failed assertion) is stopped when that test ends.
+
+export type { ProxyKind, ProxyProcess, RedisProcess, RelayProcess };
 
 /** The built relay's CLI, as `npx herald-relay` runs it. */
 export const BIN = RELAY_BIN;
@@ -31,6 +45,25 @@ export async function startRelay(options: StartOptions = {}): Promise<RelayProce
   // Started inside a test: killed when it ends if the test did not stop it (a failed assertion).
   whenTestEnds(relay.kill9);
   return relay;
+}
+
+/**
+ * A redis-server of the test's own on a random loopback port, keeping nothing on disk unless
+ * `persist`. Tests never touch the machine's shared Redis on 6379.
+ */
+export async function startRedis(
+  options: Pick<RedisOptions, 'persist' | 'args'> = {},
+): Promise<RedisProcess> {
+  const redis = await startRedisProcess(options);
+  whenTestEnds(redis.stop);
+  return redis;
+}
+
+/** nginx or HAProxy from deploy/, in front of `opts.relays`, with TLS. */
+export async function startProxy(kind: ProxyKind, opts: ProxyOptions): Promise<ProxyProcess> {
+  const proxy = await startProxyProcess(kind, opts);
+  whenTestEnds(proxy.stop);
+  return proxy;
 }
 
 let counter = 0;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_ENV_NAMES } from '../src/config';
-import { DEPLOY_DIR } from './proxy';
+import { DEPLOY_DIR } from '@herald/testkit/proxy';
 
 const run = promisify(execFile);
 const relayDir = fileURLToPath(new URL('..', import.meta.url));

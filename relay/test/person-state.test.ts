@@ -1,7 +1,6 @@
 import { stateResponseSchema, stateSnapshotSchema, type ServerMessage } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { event, startRelay, type RelayProcess } from './harness';
-import { startRedis, type RedisProcess } from './redis-server';
+import { event, startRelay, startRedis, type RelayProcess, type RedisProcess } from './harness';
 import { subscribe, type TestClient } from '@herald/testkit/ws-client';
 
 // Per-person state through real relay processes: on SQLite, and on a Redis of the test's own

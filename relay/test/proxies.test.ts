@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { event, startRelay, type RelayProcess } from './harness';
-import { startProxy, type ProxyKind, type ProxyProcess } from './proxy';
-import { startRedis, type RedisProcess } from './redis-server';
+import {
+  event,
+  startRelay,
+  startProxy,
+  startRedis,
+  type RelayProcess,
+  type ProxyKind,
+  type ProxyProcess,
+  type RedisProcess,
+} from './harness';
 import { readStream } from '@herald/testkit/stream-client';
 import { subscribe } from '@herald/testkit/ws-client';
 

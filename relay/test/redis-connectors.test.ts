@@ -11,8 +11,7 @@ import {
   startFakeTracker,
   type FakeTracker,
 } from '@herald/testkit/upstreams';
-import { startRelay, type RelayProcess } from './harness';
-import { startRedis, type RedisProcess } from './redis-server';
+import { startRelay, startRedis, type RelayProcess, type RedisProcess } from './harness';
 
 // Every relay stays connected to every upstream; ids derived from upstream content make the
 // log keep one copy. Neither upstream replays (docs: connectors), so a standby that connected

@@ -1,8 +1,7 @@
 import { CLOSE, type HeraldEvent } from '@herald/shared';
 import { waitFor } from '@herald/testkit/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { event, startRelay, type RelayProcess } from './harness';
-import { startRedis, type RedisProcess } from './redis-server';
+import { event, startRelay, startRedis, type RelayProcess, type RedisProcess } from './harness';
 import { readStream } from '@herald/testkit/stream-client';
 import { subscribe, type TestClient } from '@herald/testkit/ws-client';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startRedis, type RedisProcess } from '../../test/redis-server';
+import { startRedis, type RedisProcess } from '../../test/harness';
 import { describeAccountStore } from './account-store-suite';
 import { RedisAccounts } from './redis-accounts';
 import { describeActionClaims } from './action-claims-suite';

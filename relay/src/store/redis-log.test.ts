@@ -1,6 +1,6 @@
 import { waitFor } from '@herald/testkit/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisProcess } from '../../test/redis-server';
+import { startRedis, type RedisProcess } from '../../test/harness';
 import {
   describeEventLog,
   newEvent,

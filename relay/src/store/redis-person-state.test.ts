@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startRedis, type RedisProcess } from '../../test/redis-server';
+import { startRedis, type RedisProcess } from '../../test/harness';
 import { describePersonState } from './person-state-suite';
 import { connectRedis } from './redis-client';
 import { RedisPersonState } from './redis-person-state';

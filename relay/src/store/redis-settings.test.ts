@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startRedis } from '../../test/redis-server';
+import { startRedis } from '../../test/harness';
 import { redisSettingsWarnings } from './redis-settings';
 
 describe('redisSettingsWarnings', () => {

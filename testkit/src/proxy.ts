@@ -1,5 +1,6 @@
 // The reverse proxies of docs/deploy.md, started from the very config files in deploy/, on a
-// random port with a self-signed certificate made for the run.
+// random port with a self-signed certificate made for the run: the relay tests (through
+// relay/test/harness.ts) and the e2e suite start theirs here.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -7,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { abortOnExit } from '@herald/testkit/processes';
-import { waitFor } from '@herald/testkit/wait';
-import { own, whenTestEnds } from './children';
-import { freePort } from './redis-server';
+import { freePort } from './ports';
+import { abortOnExit, own } from './processes';
+import { waitFor } from './wait';
 
 export const DEPLOY_DIR = fileURLToPath(new URL('../../deploy/', import.meta.url));
 
@@ -227,7 +227,11 @@ async function waitListening(port: number, child: ChildProcess, out: () => strin
   });
 }
 
-export async function startProxy(kind: ProxyKind, opts: ProxyOptions): Promise<ProxyProcess> {
+/** Starts `kind` in front of `opts.relays` and resolves once it completes a TLS handshake. */
+export async function startProxyProcess(
+  kind: ProxyKind,
+  opts: ProxyOptions,
+): Promise<ProxyProcess> {
   const dir = mkdtempSync(join(tmpdir(), `herald-${kind}-`));
   // nginx's workers drop root and must still reach their temp dirs in here.
   chmodSync(dir, 0o755);
@@ -251,7 +255,6 @@ export async function startProxy(kind: ProxyKind, opts: ProxyOptions): Promise<P
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  whenTestEnds(stop);
   try {
     await waitListening(port, child, () => out);
   } catch (err) {
