@@ -62,3 +62,24 @@ test('10. the popup says in words what went wrong: password, unreachable relay, 
   await expect(popup.alert).toHaveText(/relay not reachable/i);
   await popup.expectSignedOut();
 });
+
+test('25. a relay that stops accepting the extension: the popup says so in words, and signing in again once it accepts reconnects', async ({
+  relay,
+  signedIn,
+}) => {
+  // The operator restarts the relay with an allow-list that leaves this extension out.
+  await relay.stop();
+  await relay.restart({ HERALD_ALLOWED_ORIGINS: 'chrome-extension://some-other-extension' });
+  await expect(signedIn.status).toHaveText('Refused by the relay');
+  const detail = signedIn.page.locator('#detail');
+  await expect(detail).toContainText('The relay does not accept this extension');
+  await expect(detail).toContainText('Sign out and in again once the relay allows it.');
+
+  // Allowed again (the default list): a fresh sign-in connects.
+  await relay.stop();
+  await relay.restart({ HERALD_ALLOWED_ORIGINS: undefined });
+  await signedIn.signOutButton.click();
+  await signedIn.expectSignedOut();
+  await signedIn.signIn(relay.url, ALICE.name, ALICE.password);
+  await signedIn.expectConnected();
+});

@@ -38,8 +38,11 @@ export interface RelayProcess {
   stop(): Promise<number | null>;
   /** SIGKILL and wait for exit: nothing gets to flush or say goodbye. */
   kill9(): Promise<void>;
-  /** Starts again on the same port and data dir. */
-  restart(): Promise<void>;
+  /**
+   * Starts again on the same port and data dir. `env` is laid over the first start's for this
+   * start and the later ones (a relay restarted with other settings); `undefined` unsets.
+   */
+  restart(env?: Record<string, string | undefined>): Promise<void>;
   /** Runs a CLI command with this relay's environment (data dir, Redis URL). */
   cli(args: string[], input?: string): Promise<string>;
 }
@@ -119,12 +122,13 @@ export async function startRelayProcess(options: RelayProcessOptions = {}): Prom
   const logWaiters = new Waiters();
   let child!: ChildProcess;
   let port = options.port ?? 0;
+  let env = options.env;
   const stop = () => stopChild(child, options.stopGraceMs);
 
   const launch = async (): Promise<number> => {
     child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve'], {
       env: {
-        ...relayEnv({ HERALD_HOST: '127.0.0.1', ...options.env }),
+        ...relayEnv({ HERALD_HOST: '127.0.0.1', ...env }),
         HERALD_LOG_LEVEL: 'info',
         HERALD_PORT: String(port),
         HERALD_DATA_DIR: dataDir,
@@ -179,8 +183,7 @@ export async function startRelayProcess(options: RelayProcessOptions = {}): Prom
 
   port = await launch();
   const url = `http://127.0.0.1:${port}`;
-  const cli = (args: string[], input?: string) =>
-    relayCli({ bin, dataDir, env: options.env }, args, input);
+  const cli = (args: string[], input?: string) => relayCli({ bin, dataDir, env }, args, input);
 
   return {
     url,
@@ -235,7 +238,8 @@ export async function startRelayProcess(options: RelayProcessOptions = {}): Prom
       child.kill('SIGKILL');
       await exitOf(child);
     },
-    restart: async () => {
+    restart: async (over) => {
+      if (over) env = { ...env, ...over };
       await launch();
     },
     cli,
