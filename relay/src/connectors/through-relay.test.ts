@@ -78,6 +78,10 @@ beforeAll(async () => {
     dataDir: join(dir, 'data'),
     configFile,
     logLevel: 'silent',
+    // These tests watch the log by polling history every 20 ms while a connector's events land
+    // one commit at a time; the history rate limit (tested in hardening.test.ts) is not theirs.
+    historyRatePerSecond: 1000,
+    historyBurst: 1000,
   });
   await relay.accounts.addUser('ops', 'correct horse battery', ['**']);
   const login = await fetch(`${relay.url}/v1/login`, {

@@ -30,8 +30,14 @@ export class SqliteLog implements EventLog {
   private readonly deleteThrough: Statement<[number]>;
   private readonly setPruned: Statement<[string]>;
   private readonly readAfter: Statement<[number, number], StoredEvent>;
-  private readonly appendTx: (events: NewEvent[]) => AppendOutcome;
+  private readonly appendAllTx: (batches: NewEvent[][]) => AppendOutcome[];
   private readonly feeds = new Set<ChangeFeed>();
+  /** Appends asked for in this turn of the event loop, committed together at its end. */
+  private waiting: {
+    events: NewEvent[];
+    resolve: (outcome: AppendOutcome) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -54,23 +60,51 @@ export class SqliteLog implements EventLog {
     this.readAfter = db.prepare(
       'SELECT seq, topic, kind, ts, json FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
     );
-    this.appendTx = db.transaction((events: NewEvent[]) => this.appendSync(events));
+    this.appendAllTx = db.transaction((batches: NewEvent[][]) =>
+      batches.map((events) => this.appendSync(events)),
+    );
   }
 
   async position(): Promise<LogPosition> {
     return { epoch: this.epoch, head: this.headSeq, prunedThrough: this.pruned };
   }
 
-  async append(events: NewEvent[]): Promise<AppendOutcome> {
-    const outcome = this.appendTx(events);
-    const last = outcome.appended.at(-1);
-    if (last) {
-      this.headSeq = last.seq;
-      // One process owns this file (relay.lock), so every commit passes here: the feed fires
-      // in the same turn, before the append's caller hears back.
-      for (const feed of this.feeds) feed.committed(outcome.appended);
+  /**
+   * Group commit: every append asked for in one turn of the event loop (concurrent POSTs,
+   * connectors) goes into one transaction at the turn's end, in the order asked, so a commit's
+   * cost (its WAL writes) is shared instead of paid per request. Each caller still hears back
+   * only after its events are committed, with its own results; if the commit fails, every
+   * caller in it is told, and none of their events was written.
+   */
+  append(events: NewEvent[]): Promise<AppendOutcome> {
+    return new Promise((resolve, reject) => {
+      if (this.waiting.push({ events, resolve, reject }) === 1)
+        setImmediate(() => this.commitWaiting());
+    });
+  }
+
+  private commitWaiting(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.appendAllTx(waiting.map((w) => w.events));
+    } catch (err) {
+      for (const w of waiting) w.reject(err);
+      return;
     }
-    return outcome;
+    try {
+      const appended = outcomes.flatMap((o) => o.appended);
+      const last = appended.at(-1);
+      if (last) {
+        this.headSeq = last.seq;
+        // One process owns this file (relay.lock), so every commit passes here: the feed fires
+        // in the same turn, before the append's callers hear back.
+        for (const feed of this.feeds) feed.committed(appended);
+      }
+    } finally {
+      waiting.forEach((w, i) => w.resolve(outcomes[i]!));
+    }
   }
 
   subscribe(after: number, feed: ChangeFeed): () => void {
