@@ -25,9 +25,6 @@ class FakeSink implements Sink {
     for (const line of Buffer.concat(chunks).toString().split('\n'))
       if (line) this.lines.push(JSON.parse(line) as Record<string, unknown>);
   }
-  write1(chunk: Buffer) {
-    this.write([chunk]);
-  }
   buffered() {
     return this.backlog;
   }

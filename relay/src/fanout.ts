@@ -202,7 +202,7 @@ export class Fanout {
         this.cut(sub);
         continue;
       }
-      sub.sink.write1(group.chunk);
+      sub.sink.write([group.chunk]);
       delivered += group.count;
     }
     if (delivered > 0) this.hooks.delivered(delivered);

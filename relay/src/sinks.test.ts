@@ -40,7 +40,7 @@ describe('WsSink over the ws version in the lockfile', () => {
     const { serverWs, received } = await pair();
     const sink = new WsSink(serverWs);
     sink.write([textFrame('{"type":"pong","id":"a"}'), textFrame('{"type":"pong","id":"b"}')]);
-    sink.write1(textFrame('{"type":"pong","id":"c"}'));
+    sink.write([textFrame('{"type":"pong","id":"c"}')]);
     await waitFor(() => received.length === 3, 'three messages');
     expect(received).toEqual([
       '{"type":"pong","id":"a"}',
@@ -53,7 +53,7 @@ describe('WsSink over the ws version in the lockfile', () => {
     const { serverWs } = await pair();
     const sink = new WsSink(serverWs);
     expect(typeof sink.buffered()).toBe('number');
-    sink.write1(textFrame('x'.repeat(1 << 20)));
+    sink.write([textFrame('x'.repeat(1 << 20))]);
     await sink.drained();
     expect(sink.buffered()).toBe(0);
   });

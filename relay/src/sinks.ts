@@ -43,10 +43,6 @@ export class WsSink implements Sink {
     this.socket.uncork();
   }
 
-  write1(chunk: Buffer): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.socket.write(chunk);
-  }
-
   buffered(): number {
     return this.socket.writableLength;
   }
@@ -76,10 +72,6 @@ export class HttpStreamSink implements Sink {
   write(chunks: Buffer[]): void {
     if (this.res.writableEnded || chunks.length === 0) return;
     this.res.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-  }
-
-  write1(chunk: Buffer): void {
-    if (!this.res.writableEnded) this.res.write(chunk);
   }
 
   buffered(): number {

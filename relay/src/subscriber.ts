@@ -6,8 +6,6 @@ export interface Sink {
   readonly transport: Transport;
   /** Writes a batch in one corked burst. */
   write(chunks: Buffer[]): void;
-  /** Writes one buffer: the live path, one socket write per reader per turn. */
-  write1(chunk: Buffer): void;
   /** Bytes written but not yet taken by the peer. */
   buffered(): number;
   /** Resolves when the peer has taken what was buffered (or the sink closed). */
