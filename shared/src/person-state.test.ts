@@ -36,4 +36,14 @@ describe('person state keys and puts', () => {
     }
     expect(stateRequestSchema.safeParse({ puts: [] }).success).toBe(false);
   });
+
+  it('measures a value in bytes, as documented: 4 KiB of UTF-8, not 4,096 UTF-16 units', () => {
+    // 2,000 characters of "é" are 2,000 UTF-16 units but 4,000 bytes; with the JSON around them
+    // and the second field, the value is under 4,096 units and over 4,096 bytes.
+    const value = { toggles: { x: true }, pad: 'é'.repeat(2000), more: 'x'.repeat(60) };
+    expect(JSON.stringify(value).length).toBeLessThan(4096);
+    expect(stateRequestSchema.safeParse({ puts: [{ key: 'settings', value }] }).success).toBe(
+      false,
+    );
+  });
 });

@@ -16,6 +16,8 @@ export const PERSON_STATE_MAX_ENTRIES = 1000;
 export const PERSON_STATE_MAX_PUTS = 100;
 /** Largest value (its JSON) the relay keeps under one key. */
 export const PERSON_STATE_MAX_VALUE_BYTES = 4096;
+// Bytes, as the limit says: a string's length counts UTF-16 units, which is less for non-ASCII.
+const utf8 = new TextEncoder();
 
 const tagSchema = z.string().min(1).max(200);
 const seqSchema = z.number().int().positive();
@@ -142,7 +144,7 @@ export const statePutSchema = z
         ctx.addIssue({ code: 'custom', path: ['value', ...issue.path], message: issue.message });
       return z.NEVER;
     }
-    if (JSON.stringify(value.data).length > PERSON_STATE_MAX_VALUE_BYTES) {
+    if (utf8.encode(JSON.stringify(value.data)).length > PERSON_STATE_MAX_VALUE_BYTES) {
       ctx.addIssue({
         code: 'custom',
         path: ['value'],
