@@ -8,7 +8,7 @@ import { CHROMIUM_APP_NAME } from '../browser';
 import { FIREFOX_APP_NAME } from '../firefox';
 import { expect, test } from '../fixtures';
 import type { Popup } from '../pages/popup';
-import { newTicket, ticketMove, type Ticket } from '../upstream-events';
+import { newTicket, ticketMove, type Ticket } from '@herald/testkit/upstreams';
 
 const BOTH = [CHROMIUM_APP_NAME, FIREFOX_APP_NAME].sort();
 const tagOf = (ticket: Ticket) => `ticket:${ticket.id}`;
