@@ -193,12 +193,10 @@ describeBackend('SQLite', async () => {
   return { a: relay, b: relay };
 });
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
+let redis: RedisProcess | undefined;
 afterAll(() => redis?.stop());
 describeBackend('two relays on Redis', async () => {
+  redis = await startRedis();
   const env = { HERALD_REDIS_URL: redis.url };
   return { a: await startRelay({ env }), b: await startRelay({ env }) };
 });
