@@ -1,10 +1,16 @@
 // The event-type toggles, as a person uses them, in either browser's popup.
 import { expect } from '@playwright/test';
-import type { FakeDashboard, FakeTracker } from '@herald/testkit/upstreams';
+import {
+  agentRestarting,
+  newTicket,
+  ticketMove,
+  type FakeDashboard,
+  type FakeTracker,
+} from '@herald/testkit/upstreams';
 import type { Toasts } from './dunst';
 import type { Relay } from './fixtures';
 import type { Popup } from './pages/popup';
-import { agentRestarting, newTicket, relayMetric, ticketMove } from './upstream-events';
+import { relayMetric } from './upstream-events';
 
 /**
  * A toggle travels popup → storage → worker → `subscribe` → relay, and nothing outside shows when

@@ -3,7 +3,7 @@ import { ExtensionBrowser } from '../browser';
 import { STICKY, screenLightness, screenshotScreen, stickiness } from '../dunst';
 import { ALICE, expect, test } from '../fixtures';
 import { DOCS_IMG } from '../paths';
-import { approvalAdded, newTicket, ticketMove } from '../upstream-events';
+import { approvalAdded, newTicket, ticketMove } from '@herald/testkit/upstreams';
 
 // Answering from the toast (issue 12): buttons pressed through the notification server itself
 // (dunst's action menu), the answer reaching the fake dashboard or tracker in the person's name.

@@ -3,7 +3,7 @@
 import { expectTogglesObeyed } from '../event-types';
 import { FIREFOX_APP_NAME } from '../firefox';
 import { ALICE, expect, test } from '../fixtures';
-import { newTicket, ticketMove, ticketUrl } from '../upstream-events';
+import { newTicket, ticketMove, ticketUrl } from '@herald/testkit/upstreams';
 
 test('19. Firefox: sign in from the popup; a proposed resolution is one toast, a click opens the ticket', async ({
   firefox,

@@ -3,7 +3,8 @@ import type { PublishEvent } from '@herald/shared';
 import { expect, test, type Relay } from '../fixtures';
 import { expectEachOnce, publishJobs } from '../delivery';
 import { DOCS_IMG } from '../paths';
-import { jobEvent, newTicket, relayMetric, ticketMove } from '../upstream-events';
+import { newTicket, ticketMove } from '@herald/testkit/upstreams';
+import { jobEvent, relayMetric } from '../upstream-events';
 
 const publisher = (relay: Relay) => (events: PublishEvent | PublishEvent[]) =>
   relay.publish(relay.publisherToken, events);

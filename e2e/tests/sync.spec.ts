@@ -4,11 +4,12 @@
 // sees none of it. Durations are test-sized through the worker's hooks (a snooze of `ms`, a
 // reminder interval in ms), never by waiting out an hour.
 import type { TestInfo } from '@playwright/test';
+import { personSettingsSchema, SETTINGS_KEY } from '@herald/shared';
 import { CHROMIUM_APP_NAME } from '../browser';
 import { FIREFOX_APP_NAME } from '../firefox';
 import { expect, test } from '../fixtures';
 import type { Popup } from '../pages/popup';
-import { newTicket, ticketMove, type Ticket } from '../upstream-events';
+import { newTicket, ticketMove, type Ticket } from '@herald/testkit/upstreams';
 
 const BOTH = [CHROMIUM_APP_NAME, FIREFOX_APP_NAME].sort();
 const tagOf = (ticket: Ticket) => `ticket:${ticket.id}`;
@@ -23,7 +24,7 @@ async function remindAfterMs(popup: Popup): Promise<number | undefined> {
   const { personState } = await popup.storageLocal('personState');
   const entries = (personState as { entries?: Record<string, { value?: unknown }> } | undefined)
     ?.entries;
-  return (entries?.['settings']?.value as { remindAfterMs?: number } | undefined)?.remindAfterMs;
+  return personSettingsSchema.optional().parse(entries?.[SETTINGS_KEY]?.value)?.remindAfterMs;
 }
 
 test('22. a toast dismissed in Chromium goes in Firefox too; "Mark all read" in Firefox clears Chromium’s badge; what was read while Firefox was closed is not toasted when it returns', async ({

@@ -8,7 +8,7 @@ import {
   newTicket,
   ticketMove,
   ticketUrl,
-} from '../upstream-events';
+} from '@herald/testkit/upstreams';
 
 test('2. a proposed resolution is one sticky toast naming the ticket; in_progress is a plain one', async ({
   signedIn,

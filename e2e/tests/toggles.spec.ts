@@ -1,6 +1,6 @@
 import { expectTogglesObeyed } from '../event-types';
 import { expect, test } from '../fixtures';
-import { newTicket, ticketMove } from '../upstream-events';
+import { newTicket, ticketMove } from '@herald/testkit/upstreams';
 
 test('5. event-type toggles decide what the relay sends and what is toasted', async ({
   signedIn,

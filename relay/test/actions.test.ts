@@ -385,16 +385,15 @@ describe.each(['sqlite', 'redis'] as const)('answering events (%s)', (backend) =
 });
 
 /** The first event on this socket (already received or still to come) that matches. */
-async function firstEvent(
-  client: TestClient,
-  match: (e: HeraldEvent) => boolean,
-): Promise<HeraldEvent> {
-  for (let n = 1; ; n++) {
-    const events = await client.events(n, 10_000);
-    const found = events.find(match);
-    if (found) return found;
-  }
-}
+const firstEvent = (client: TestClient, match: (e: HeraldEvent) => boolean) =>
+  client.until(
+    () => {
+      for (const m of client.messages) if (m.type === 'event' && match(m.event)) return m.event;
+      return false;
+    },
+    'a matching event',
+    10_000,
+  );
 
 describe("the relay's own kinds", () => {
   it('a publisher cannot publish herald.* (a forged decision would clear everyone’s toasts)', async () => {

@@ -1,3 +1,4 @@
+import { onTestFinished } from 'vitest';
 import type { PublishEvent } from '@herald/shared';
 import {
   RELAY_BIN,
@@ -17,12 +18,20 @@ import {
   type RedisOptions,
   type RedisProcess,
 } from '@herald/testkit/redis-server';
-import { whenTestEnds } from './children';
 
 // The testkit starts every process and owns it; this file adds vitest's part: whatever a test
 // started and did not stop (a failed assertion) is stopped when that test ends.
 
 export type { ProxyKind, ProxyProcess, RedisProcess, RelayProcess };
+
+/** Calls `stop` when the current test ends; outside a test, does nothing. */
+function whenTestEnds(stop: () => unknown): void {
+  try {
+    onTestFinished(async () => void (await stop()));
+  } catch {
+    // Not inside a test: the suite's afterAll, or own()'s exit handlers, take care of it.
+  }
+}
 
 /** The built relay's CLI, as `npx herald-relay` runs it. */
 export const BIN = RELAY_BIN;

@@ -28,14 +28,14 @@ const stateFrames = (client: TestClient) =>
   client.messages.filter((m): m is Extract<ServerMessage, { type: 'state' }> => m.type === 'state');
 
 /** Waits until the socket has been sent state up to `rev`; returns the keys@rev it got. */
-async function stateThrough(client: TestClient, rev: number): Promise<string[]> {
-  for (;;) {
+const stateThrough = (client: TestClient, rev: number): Promise<string[]> =>
+  client.until(() => {
     const frames = stateFrames(client);
-    if (frames.at(-1) && frames.at(-1)!.head >= rev)
-      return frames.flatMap((f) => f.entries.map((e) => `${e.key}@${e.rev}`));
-    await client.next('state');
-  }
-}
+    return (
+      (frames.at(-1)?.head ?? -1) >= rev &&
+      frames.flatMap((f) => f.entries.map((e) => `${e.key}@${e.rev}`))
+    );
+  }, `state through rev ${rev}`);
 
 function describeBackend(
   backend: string,
@@ -193,12 +193,10 @@ describeBackend('SQLite', async () => {
   return { a: relay, b: relay };
 });
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
+let redis: RedisProcess | undefined;
 afterAll(() => redis?.stop());
 describeBackend('two relays on Redis', async () => {
+  redis = await startRedis();
   const env = { HERALD_REDIS_URL: redis.url };
   return { a: await startRelay({ env }), b: await startRelay({ env }) };
 });

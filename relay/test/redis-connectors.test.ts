@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HeraldEvent } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalAdded, newTicket, ticketMove } from '../../e2e/upstream-events';
 import {
+  approvalAdded,
+  newTicket,
+  ticketMove,
   startFakeDashboard,
   type FakeDashboard,
   writeConnectorConfig,

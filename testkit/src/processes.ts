@@ -28,7 +28,7 @@ function watchOwnExit() {
 /**
  * Owns a child process: whatever of it still runs when this process exits, or is told to by a
  * signal, is killed, so a test run that ends early leaves nothing behind. (The relay tests also
- * kill it when the test that started it ends: relay/test/children.ts `whenTestEnds`.)
+ * kill it when the test that started it ends: relay/test/harness.ts `whenTestEnds`.)
  */
 export function own(child: ChildProcess): void {
   watchOwnExit();

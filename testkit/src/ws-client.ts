@@ -14,6 +14,8 @@ export interface TestClient {
   events(count: number, timeoutMs?: number): Promise<HeraldEvent[]>;
   /** Resolves with the event of this id once it has arrived (already, or later). */
   event(id: string, timeoutMs?: number): Promise<HeraldEvent>;
+  /** Resolves with what `check` returns once that is not `false`, re-checked as frames arrive. */
+  until<R>(check: () => R | false, what: string, timeoutMs?: number): Promise<R>;
   closed: Promise<{ code: number; reason: string }>;
   send(msg: unknown): void;
 }
@@ -52,6 +54,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Test
     messages,
     closed,
     send: (msg) => ws.send(JSON.stringify(msg)),
+    until,
     next: (type, timeoutMs) =>
       until(
         () => {

@@ -1,6 +1,15 @@
 export { AnswerDesk, sendJson, type AnswerMode, type TakenAnswer } from './answers';
 export { startFakeDashboard, type DashboardEvent, type FakeDashboard } from './agents';
 export { writeConnectorConfig, type Upstreams } from './connector-config';
+export {
+  agentRestarting,
+  approvalAdded,
+  approvalResolved,
+  newTicket,
+  ticketMove,
+  ticketUrl,
+  type Ticket,
+} from './events';
 export { fixturesDir, readFixture } from './fixtures';
 export { bearer, OpenStreams, RestartableServer } from './http-server';
 export { startFakeRpcDaemon, type FakeRpcDaemon } from './jsonrpc';
