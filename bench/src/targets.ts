@@ -2,10 +2,9 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PublishEvent } from '@herald/shared';
 import { startRedisProcess, type RedisProcess } from '@herald/testkit/redis-server';
-import { relayCli, startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
+import { RELAY_BIN, relayCli, startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
 import { STOP_GRACE_MS, stopChild } from './daemon';
 import type { ClientProtocol } from './ipc';
 import { postJson } from './publisher';
@@ -46,7 +45,6 @@ export interface Target {
   crash(): void;
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PEERS: Record<PeerName, string> = {
   'naive-ws': 'naive-ws.ts',
   'socket.io': 'socketio.ts',
@@ -79,7 +77,7 @@ export async function startPeer(
   };
 }
 
-const CLI = process.env.HERALD_BENCH_CLI ?? join(ROOT, 'relay/bin/herald-relay.js');
+const CLI = process.env.HERALD_BENCH_CLI ?? RELAY_BIN;
 
 /** A redis-server of the bench's own: never the shared one on 6379. */
 export type RedisServer = RedisProcess;
