@@ -7,7 +7,6 @@ import { startRedisProcess, type RedisProcess } from '@herald/testkit/redis-serv
 import { RELAY_BIN, relayCli, startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
 import { STOP_GRACE_MS, stopChild } from './daemon';
 import type { ClientProtocol } from './ipc';
-import { postJson } from './publisher';
 
 export type TargetName =
   | 'herald'
@@ -168,12 +167,8 @@ export async function startHerald(
   };
   try {
     for (let i = 0; i < relays; i++) started.push(await serveRelay(setup, nodeArgs));
-    const login = await postJson(`http://127.0.0.1:${started[0]!.port}/v1/login`, {
-      username: 'bench',
-      password: setup.password,
-    });
-    const userToken = (login.body as { token?: string }).token;
-    if (login.status !== 200 || !userToken) throw new Error(`login failed: ${login.status}`);
+    const userToken = await started[0]!.login('bench', setup.password);
+    if (!userToken) throw new Error('login gave no token');
     return started.map((relay) => ({
       name: redis ? 'herald-redis' : 'herald',
       protocol: 'herald',
