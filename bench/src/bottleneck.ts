@@ -1,5 +1,5 @@
 /** Above this share of a core a process, not what feeds it, is what limits throughput. */
-export const CLIENT_SATURATED = 0.9;
+const CLIENT_SATURATED = 0.9;
 
 export interface Saturation {
   serverCpuCores: number;
@@ -9,6 +9,11 @@ export interface Saturation {
   clientCpuCores: number;
 }
 
+/** Whether the busiest client process, not the server, set the pace. */
+export function clientBound(t: Pick<Saturation, 'clientCpuCores'>): boolean {
+  return t.clientCpuCores > CLIENT_SATURATED;
+}
+
 /**
  * Who limited the closed loop: a client process near a full core, and/or the server's main
  * thread running or waiting to run for nearly all the time (its CPU plus its run-queue wait; for
@@ -16,7 +21,7 @@ export interface Saturation {
  * the shared machine, or the loop's window, set the pace.
  */
 export function bottleneck(t: Saturation): string {
-  const client = t.clientCpuCores > CLIENT_SATURATED;
+  const client = clientBound(t);
   const server = t.serverCpuCores + (t.serverRunqueueWait ?? 0) > CLIENT_SATURATED;
   if (client && server) return 'server + client';
   if (client) return 'client';

@@ -1,4 +1,4 @@
-import { CLOSE_POLICY } from '@herald/shared';
+import { closePolicy } from '@herald/shared';
 import { Conn, RefusedError, totals } from './conn';
 import { percentiles, round } from './stats';
 import {
@@ -23,20 +23,14 @@ let mark = { cpu: process.cpuUsage(), wall: nowMicros() };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Codes with which a server asks a client to come back later: retry after a random pause. */
-const BACK_OFF = new Set(
-  Object.entries(CLOSE_POLICY)
-    .filter(([, policy]) => policy === 'back_off')
-    .map(([code]) => Number(code)),
-);
-
 async function connectWithRetry(conn: Conn, deadline: number, since?: number): Promise<boolean> {
   for (let attempt = 0; attempt < 50 && Date.now() < deadline; attempt++) {
     try {
       await conn.connect(since, deadline - Date.now());
       return true;
     } catch (err) {
-      if (err instanceof RefusedError && BACK_OFF.has(err.code)) {
+      // The server asked to come back later: retry after a random pause.
+      if (err instanceof RefusedError && closePolicy(err.code) === 'back_off') {
         retries++;
         await sleep(100 + Math.random() * 400);
         continue;

@@ -60,9 +60,14 @@ export class NatsReader extends StreamReader {
     const eol = buf.indexOf(CR, at);
     if (eol < 0 || eol + 1 >= buf.length) return -1;
     const lineEnd = eol + 2;
-    // Operation names are case-insensitive; the server sends them upper case.
-    const op = buf.toString('latin1', at, Math.min(eol, at + 5)).toUpperCase();
-    if (op.startsWith('MSG ')) {
+    // Operation names are case-insensitive; the server sends them upper case. MSG, one per
+    // delivery, is told from its bytes (`| 0x20` folds ASCII case) without making a string.
+    if (
+      (buf[at]! | 0x20) === 0x6d &&
+      (buf[at + 1]! | 0x20) === 0x73 &&
+      (buf[at + 2]! | 0x20) === 0x67 &&
+      buf[at + 3] === SPACE
+    ) {
       const n = lastNumber(buf, at, eol);
       if (n < 0) throw new Error(`bad NATS MSG line: ${buf.toString('latin1', at, eol)}`);
       const end = lineEnd + n + 2;
@@ -70,6 +75,7 @@ export class NatsReader extends StreamReader {
       this.onOp({ op: 'MSG', payload: buf.subarray(lineEnd, lineEnd + n), size: end - at });
       return end;
     }
+    const op = buf.toString('latin1', at, Math.min(eol, at + 5)).toUpperCase();
     if (op === 'PING' || op === 'PONG' || op === '+OK') this.onOp({ op });
     else if (op.startsWith('INFO') || op.startsWith('-ERR'))
       this.onOp({

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { startProxyProcess } from '@herald/testkit/proxy';
 import { ClientPool } from './client-pool';
-import { freePort, probePort } from '@herald/testkit/ports';
-import { spawnDaemon, stopChild } from './daemon';
+import { STOP_GRACE_MS } from './daemon';
 import { cpuMicros, rssBytes } from './proc';
 import { connectIdle, latency, throughput, type Session } from './scenarios';
 import { round } from './stats';
@@ -27,37 +26,22 @@ const rate = Number(arg('rate') ?? (clients <= 1000 ? 200 : 20));
 const measureMs = Number(arg('measure-ms') ?? 4000);
 const skip = new Set(arg('skip')?.split(',') ?? []);
 const HAPROXY = process.env.HERALD_BENCH_HAPROXY ?? '/usr/sbin/haproxy';
-const CONFIG = new URL('../../deploy/haproxy/herald.cfg', import.meta.url).pathname;
 
-/** A self-signed P-256 certificate and its key in one PEM file, as HAProxy's `crt` takes. */
-function certificate(dir: string): string {
-  const [key, cert, pem] = ['key.pem', 'cert.pem', 'herald.pem'].map((f) => join(dir, f));
-  const req = `req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1`;
-  execFileSync('openssl', [...req.split(' '), '-keyout', key!, '-out', cert!, '-subj', '/CN=b'], {
-    stdio: 'ignore',
-  });
-  writeFileSync(pem!, readFileSync(cert!, 'utf8') + readFileSync(key!, 'utf8'));
-  return pem!;
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'herald-bench-haproxy-'));
 const [relay] = await startHerald({ HERALD_TRUST_PROXY: 'true' });
 const relayAt = new URL(relay!.publishUrl).host;
-const port = await freePort();
-const env = {
-  ...process.env,
-  HERALD_BIND: `127.0.0.1:${port}`,
-  HERALD_TLS_PEM: certificate(dir),
-  HERALD_RELAY_A: relayAt,
-  HERALD_RELAY_B: relayAt,
-};
-// One process in the foreground (-db), stopped by its PID.
-const proxy = await spawnDaemon(HAPROXY, ['-db', '-f', CONFIG], () => probePort(port), env);
-const pid = proxy.pid ?? 0;
+// testkit's launcher: the deploy file as it is, one process in the foreground, stopped by its PID.
+const proxy = await startProxyProcess('haproxy', {
+  relays: [relayAt, relayAt],
+  bin: HAPROXY,
+  stopGraceMs: STOP_GRACE_MS,
+  stderr: 'inherit',
+});
+const pid = proxy.pid;
 // The clients (forked, so they inherit this) accept the run's self-signed certificate.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 // HAProxy's socket writes are send(2), which /proc/<pid>/io does not count.
-const target = { ...relay!, pid, wsUrl: `wss://127.0.0.1:${port}/v1/ws`, writesUncounted: true };
+const wsUrl = `${proxy.url.replace(/^https/, 'wss')}/v1/ws`;
+const target = { ...relay!, pid, wsUrl, writesUncounted: true };
 const pool = await ClientPool.for(target, clients, 1);
 const s: Session = { target, pool, clients };
 const out: Record<string, unknown> = {
@@ -88,9 +72,8 @@ try {
   }
 } finally {
   await pool.stop();
-  await stopChild(proxy);
+  await proxy.stop();
   await relay!.stop();
-  rmSync(dir, { recursive: true, force: true });
 }
 const results = new URL('../results/capacity/', import.meta.url).pathname;
 mkdirSync(results, { recursive: true });

@@ -24,30 +24,3 @@ export function postEvents(url: string, token: string | undefined, events: Publi
     req.end(body);
   });
 }
-
-/** POST with a JSON body, for login; returns status and parsed body. */
-export function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON: keep the text for the error message
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}

@@ -8,7 +8,7 @@ import { ClientPool } from './client-pool';
 import { failover } from './failover';
 import { connectIdle, latency, publishThroughput, throughput, type Session } from './scenarios';
 import { storm } from './storm';
-import { CLIENT_SATURATED } from './bottleneck';
+import { clientBound } from './bottleneck';
 import { failoverTable, stormTable, table, type Results, type SizeResult } from './report';
 import { startHerald, startPeer, startRedis, type Target, type TargetName } from './targets';
 import { checkTargets } from './targets-check';
@@ -142,7 +142,7 @@ async function runOne(
         Number(opt('window') ?? 200_000),
       );
       log(`  ${name} @${clients}: throughput ${JSON.stringify(out.throughput)}`);
-      if (out.throughput.clientCpuCores > CLIENT_SATURATED) {
+      if (clientBound(out.throughput)) {
         log(
           `  note: a client process used ${out.throughput.clientCpuCores} of a core: client-bound`,
         );

@@ -2,13 +2,11 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PublishEvent } from '@herald/shared';
 import { startRedisProcess, type RedisProcess } from '@herald/testkit/redis-server';
-import { relayCli, startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
+import { RELAY_BIN, relayCli, startRelayProcess, type RelayProcess } from '@herald/testkit/relay';
 import { STOP_GRACE_MS, stopChild } from './daemon';
 import type { ClientProtocol } from './ipc';
-import { postJson } from './publisher';
 
 export type TargetName =
   | 'herald'
@@ -46,7 +44,6 @@ export interface Target {
   crash(): void;
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PEERS: Record<PeerName, string> = {
   'naive-ws': 'naive-ws.ts',
   'socket.io': 'socketio.ts',
@@ -79,7 +76,7 @@ export async function startPeer(
   };
 }
 
-const CLI = process.env.HERALD_BENCH_CLI ?? join(ROOT, 'relay/bin/herald-relay.js');
+const CLI = process.env.HERALD_BENCH_CLI ?? RELAY_BIN;
 
 /** A redis-server of the bench's own: never the shared one on 6379. */
 export type RedisServer = RedisProcess;
@@ -170,12 +167,8 @@ export async function startHerald(
   };
   try {
     for (let i = 0; i < relays; i++) started.push(await serveRelay(setup, nodeArgs));
-    const login = await postJson(`http://127.0.0.1:${started[0]!.port}/v1/login`, {
-      username: 'bench',
-      password: setup.password,
-    });
-    const userToken = (login.body as { token?: string }).token;
-    if (login.status !== 200 || !userToken) throw new Error(`login failed: ${login.status}`);
+    const userToken = await started[0]!.login('bench', setup.password);
+    if (!userToken) throw new Error('login gave no token');
     return started.map((relay) => ({
       name: redis ? 'herald-redis' : 'herald',
       protocol: 'herald',

@@ -9,7 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports';
-import { abortOnExit, own } from './processes';
+import { abortOnExit, own, stopChild } from './processes';
 import { waitFor } from './wait';
 
 export const DEPLOY_DIR = fileURLToPath(new URL('../../deploy/', import.meta.url));
@@ -24,10 +24,17 @@ export interface ProxyOptions {
    * relay's heartbeats keep idle connections open. Every one must be found, or this throws.
    */
   idleTimeoutSeconds?: number;
+  /** The binary. Default: `nginx` or `haproxy` on the PATH (the bench: HERALD_BENCH_HAPROXY). */
+  bin?: string;
+  /** `stop()` sends SIGTERM, then SIGKILL after this long. Default: no SIGKILL, however long. */
+  stopGraceMs?: number;
+  /** 'pipe' (default) puts it in the error of one that exits before it is ready. */
+  stderr?: 'pipe' | 'inherit';
 }
 
 export interface ProxyProcess {
   kind: ProxyKind;
+  pid: number;
   /** `https://127.0.0.1:<port>` */
   url: string;
   /** The certificate it presents, for clients to trust (PEM). */
@@ -239,20 +246,16 @@ export async function startProxyProcess(
   for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, t));
   const port = await freePort();
   const spec = (kind === 'nginx' ? nginxConfig : haproxyConfig)(dir, port, opts, tls);
-  const child = spawn(spec.command, spec.args, {
+  const child = spawn(opts.bin ?? spec.command, spec.args, {
     env: { ...process.env, ...spec.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', opts.stderr ?? 'pipe'],
   });
   own(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(child, opts.stopGraceMs);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -263,5 +266,6 @@ export async function startProxyProcess(
   }
   const url = `https://127.0.0.1:${port}`;
   const ca = readFileSync(tls.cert, 'utf8');
-  return { kind, url, ca, request: (path, init) => httpsJson(url, ca, path, init), stop };
+  const request = (path: string, init?: RequestInit) => httpsJson(url, ca, path, init);
+  return { kind, pid: child.pid ?? 0, url, ca, request, stop };
 }

@@ -1,4 +1,4 @@
-export { AnswerDesk, sendJson, type AnswerMode, type TakenAnswer } from './answers';
+export { sendJson } from './answers';
 export { startFakeDashboard, type DashboardEvent, type FakeDashboard } from './agents';
 export { writeConnectorConfig, type Upstreams } from './connector-config';
 export {
@@ -10,8 +10,6 @@ export {
   ticketUrl,
   type Ticket,
 } from './events';
-export { fixturesDir, readFixture } from './fixtures';
-export { bearer, OpenStreams, RestartableServer } from './http-server';
 export { startFakeRpcDaemon, type FakeRpcDaemon } from './jsonrpc';
 export type { FakeUpstream } from './streaming-upstream';
 export { startFakeTracker, type FakeTracker } from './tracker';
