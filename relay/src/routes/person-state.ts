@@ -13,6 +13,7 @@ export function personStateRoutes(ctx: RelayContext): Router {
   // 100 puts of at most 4 KiB each, with room for their keys.
   const json = express.json({ limit: '512kb' });
 
+  // Before the body parser: a stranger's body is never read.
   const signedIn = authenticate(ctx.accounts, 'session');
 
   /** The signed-in person's name, within their allowance of state requests. */
@@ -34,7 +35,7 @@ export function personStateRoutes(ctx: RelayContext): Router {
     res.json(await ctx.personState.read(name, since.data ?? 0));
   });
 
-  router.post('/v1/me/state', json, signedIn, async (req, res) => {
+  router.post('/v1/me/state', signedIn, json, async (req, res) => {
     const name = person(res);
     const body = stateRequestSchema.safeParse(req.body);
     if (!body.success) {
