@@ -1,8 +1,12 @@
 import { seqParamSchema, stateRequestSchema } from '@herald/shared';
 import express, { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
 import { authenticate, principalOf } from '../http-auth';
+import { parseQuery } from '../http-query';
+
+const stateQuerySchema = z.object({ since: seqParamSchema.default(0) });
 
 /**
  * `GET` and `POST /v1/me/state`: the signed-in person's own state (docs/protocol.md, "Person
@@ -29,10 +33,8 @@ export function personStateRoutes(ctx: RelayContext): Router {
 
   router.get('/v1/me/state', signedIn, async (req, res) => {
     const name = person(res);
-    const since = seqParamSchema.optional().safeParse(req.query.since);
-    if (!since.success)
-      throw new HttpError('invalid_request', 'since must be a rev: decimal digits');
-    res.json(await ctx.personState.read(name, since.data ?? 0));
+    const { since } = parseQuery(stateQuerySchema, req.query);
+    res.json(await ctx.personState.read(name, since));
   });
 
   router.post('/v1/me/state', signedIn, json, async (req, res) => {
