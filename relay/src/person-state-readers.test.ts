@@ -1,6 +1,7 @@
 import type { ServerMessage, StateEntry, StateSnapshot } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
 import { PersonStateReaders } from './person-state-readers';
+import { decode } from './test-frames';
 
 const entry = (key: string, rev: number): StateEntry => ({ key, rev, at: 1, value: { seq: 1 } });
 
@@ -20,14 +21,8 @@ function slowStore(entries: StateEntry[]) {
   };
 }
 
-function frames(sent: Buffer[]) {
-  // Unmasked text frames under 126 bytes of payload have a two-byte header; longer ones four.
-  return sent.map((b) => {
-    const len = b[1]! & 0x7f;
-    const payload = b.subarray(len === 126 ? 4 : 2);
-    return JSON.parse(payload.toString()) as Extract<ServerMessage, { type: 'state' }>;
-  });
-}
+const frames = (sent: Buffer[]) =>
+  sent.map((b) => JSON.parse(decode(b).text) as Extract<ServerMessage, { type: 'state' }>);
 
 describe('PersonStateReaders', () => {
   it('holds changes made while the snapshot is read, then sends only what the snapshot lacked', async () => {

@@ -10,7 +10,8 @@ export function actionRoutes(ctx: RelayContext, answering: Answering): Router {
   const router = Router();
   const json = express.json({ limit: '16kb' });
 
-  router.post('/v1/actions', json, authenticate(ctx.accounts, 'session'), async (req, res) => {
+  // Authenticated before the body parser: a stranger's body is never read.
+  router.post('/v1/actions', authenticate(ctx.accounts, 'session'), json, async (req, res) => {
     const person = principalOf(res, 'session');
     const body = actionRequestSchema.safeParse(req.body);
     if (!body.success) {

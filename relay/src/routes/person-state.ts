@@ -1,8 +1,12 @@
 import { seqParamSchema, stateRequestSchema } from '@herald/shared';
 import express, { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { RelayContext } from '../context';
 import { HttpError } from '../errors';
 import { authenticate, principalOf } from '../http-auth';
+import { parseQuery } from '../http-query';
+
+const stateQuerySchema = z.object({ since: seqParamSchema.default(0) });
 
 /**
  * `GET` and `POST /v1/me/state`: the signed-in person's own state (docs/protocol.md, "Person
@@ -13,6 +17,7 @@ export function personStateRoutes(ctx: RelayContext): Router {
   // 100 puts of at most 4 KiB each, with room for their keys.
   const json = express.json({ limit: '512kb' });
 
+  // Before the body parser: a stranger's body is never read.
   const signedIn = authenticate(ctx.accounts, 'session');
 
   /** The signed-in person's name, within their allowance of state requests. */
@@ -28,13 +33,11 @@ export function personStateRoutes(ctx: RelayContext): Router {
 
   router.get('/v1/me/state', signedIn, async (req, res) => {
     const name = person(res);
-    const since = seqParamSchema.optional().safeParse(req.query.since);
-    if (!since.success)
-      throw new HttpError('invalid_request', 'since must be a rev: decimal digits');
-    res.json(await ctx.personState.read(name, since.data ?? 0));
+    const { since } = parseQuery(stateQuerySchema, req.query);
+    res.json(await ctx.personState.read(name, since));
   });
 
-  router.post('/v1/me/state', json, signedIn, async (req, res) => {
+  router.post('/v1/me/state', signedIn, json, async (req, res) => {
     const name = person(res);
     const body = stateRequestSchema.safeParse(req.body);
     if (!body.success) {

@@ -32,12 +32,15 @@ end
 return 1
 `;
 
-/** Removes the account and its tokens; returns {found, hash…} so relays can be told. */
+/**
+ * Removes the account, its tokens and KEYS[4…] (a user's person state); returns {found, hash…}
+ * so relays can be told.
+ */
 const REMOVE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 local hashes = redis.call('SMEMBERS', KEYS[3])
 for _, h in ipairs(hashes) do redis.call('DEL', ARGV[2] .. h) end
-redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[3], unpack(KEYS, 4))
 redis.call('SREM', KEYS[2], ARGV[1])
 local out = {1}
 for _, h in ipairs(hashes) do out[#out + 1] = h end
@@ -195,12 +198,16 @@ export class RedisAccounts implements AccountStore {
     const tokenKind = kind === 'user' ? 'session' : 'publisher';
     const [found, ...hashes] = await this.redis.script<(number | string)[]>(
       REMOVE,
-      [`${this.k}${kind}:${name}`, `${this.k}${kind}s`, `${this.k}tokens:${tokenKind}:${name}`],
+      [
+        `${this.k}${kind}:${name}`,
+        `${this.k}${kind}s`,
+        `${this.k}tokens:${tokenKind}:${name}`,
+        // A user's read marks and settings must not greet a new account given the same name.
+        ...(kind === 'user' ? personStateKeys(this.prefix, name) : []),
+      ],
       [name, `${this.k}token:`],
     );
     if (found === 0) throw new AccountMissingError(`no ${kind} named ${name}`);
-    // Their read marks and settings must not greet a new account given the same name.
-    if (kind === 'user') await this.redis.run(['DEL', ...personStateKeys(this.prefix, name)]);
     await this.announce(hashes.map(String), 'user removed');
   }
 

@@ -21,6 +21,15 @@ export interface RedisOptions {
   onError?: (err: Error) => void;
 }
 
+/**
+ * The wait before retry `n` (from 0) after Redis failed: a reconnect, or a tailer's XREAD.
+ * 100 ms, doubling, at most 2 s.
+ */
+export const retryDelayMs = (n: number): number => Math.min(100 * 2 ** n, 2000);
+
+/** How long a tailer's XREAD blocks before asking again. */
+export const TAIL_BLOCK_MS = 1000;
+
 function wrap(client: RedisClientType, options: RedisOptions): Redis {
   const timeout = options.commandTimeoutMs ?? 5000;
   const run = async <T>(args: string[], ms = timeout): Promise<T> => {
@@ -78,7 +87,7 @@ export function connectRedis(options: RedisOptions): Promise<Redis> {
     disableOfflineQueue: true,
     socket: {
       connectTimeout: 5000,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+      reconnectStrategy: retryDelayMs,
     },
   }) as unknown as RedisClientType;
   return connect(client, options);

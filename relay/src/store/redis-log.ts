@@ -11,7 +11,13 @@ import type {
   StoredEvent,
 } from './log';
 import { withSeq } from './log';
-import { connectRedis, type Redis, type RedisOptions } from './redis-client';
+import {
+  connectRedis,
+  retryDelayMs,
+  TAIL_BLOCK_MS,
+  type Redis,
+  type RedisOptions,
+} from './redis-client';
 import { APPEND, PRUNE } from './redis-scripts';
 
 export interface RedisLogOptions extends RedisOptions {
@@ -23,8 +29,6 @@ export interface RedisLogOptions extends RedisOptions {
 
 /** Entries removed per prune step: ~1.5 ms of Redis time here, against ~11 ms for 2,000. */
 const PRUNE_BATCH = 500;
-/** How long the tailer's XREAD blocks: also how often it re-checks the epoch when idle. */
-const TAIL_BLOCK_MS = 1000;
 
 type Entry = [id: string, fields: string[]];
 
@@ -184,6 +188,7 @@ export class RedisLog implements EventLog {
     let failures = 0;
     while (!this.closed) {
       try {
+        // When idle, every TAIL_BLOCK_MS (the XREAD below blocks that long).
         await this.adoptEpoch();
         // A new log (adopted here or by an append) starts from its first seq.
         if (this.epoch !== tailing) {
@@ -217,7 +222,7 @@ export class RedisLog implements EventLog {
       } catch (err) {
         if (this.closed) return;
         this.options.onError?.(err as Error);
-        await sleep(Math.min(100 * 2 ** failures++, 2000));
+        await sleep(retryDelayMs(failures++));
       }
     }
   }

@@ -11,7 +11,7 @@ import {
   type PersonStateStore,
   type PutOutcome,
 } from './person-state';
-import type { Redis } from './redis-client';
+import { retryDelayMs, TAIL_BLOCK_MS, type Redis } from './redis-client';
 
 /**
  * Applies one person's puts atomically. KEYS: head (hash: rev, trimmed), vals (key → entry
@@ -88,9 +88,6 @@ if #keys > 0 then
 end
 return out
 `;
-
-/** How long the feed's XREAD blocks before asking again. */
-const TAIL_BLOCK_MS = 1000;
 
 type Entry = [id: string, fields: string[]];
 
@@ -210,7 +207,7 @@ export class RedisPersonState implements PersonStateStore {
       } catch (err) {
         if (this.closed) return;
         this.onError?.(err as Error);
-        await sleep(Math.min(100 * 2 ** failures++, 2000));
+        await sleep(retryDelayMs(failures++));
       }
     }
   }
