@@ -206,14 +206,7 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
       );
       const result = outcome.ok ? outcome.response.results[0] : undefined;
       if (!result || at !== gen) return 'failed';
-      view = {
-        ...view,
-        mirror: applyEntry(
-          view.mirror,
-          key,
-          result.applied ? { rev: result.rev, at: now(), value: ring } : result.current,
-        ),
-      };
+      settle({ [key]: ring }, [result]);
       await save();
       return result.applied ? 'won' : 'lost';
     },
