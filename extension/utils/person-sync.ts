@@ -42,6 +42,8 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
   const now = options.now ?? Date.now;
   const fetchFn = options.fetchFn ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   let view: StateView = { mirror: EMPTY_MIRROR, outbox: {} };
+  /** What `save` last wrote (nothing yet: the first save writes both). */
+  const saved: Partial<StateView> = {};
   let device: DeviceSettings | undefined;
   let loading: Promise<void> | undefined;
   /** Bumped by `clear`: a POST's answer for the previous person is not applied to the next. */
@@ -95,9 +97,13 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
     return loading;
   }
 
+  /**
+   * Writes each of the two keys only when it holds another value than the last write asked for
+   * (noted when asked, so saves that overlap compare with the write storage will end on).
+   */
   async function save(): Promise<void> {
-    await setLocal('personState', view.mirror);
-    await setLocal('outbox', view.outbox);
+    if (view.mirror !== saved.mirror) await setLocal('personState', (saved.mirror = view.mirror));
+    if (view.outbox !== saved.outbox) await setLocal('outbox', (saved.outbox = view.outbox));
   }
 
   async function announce(keys: string[]): Promise<void> {
