@@ -149,7 +149,6 @@ export class Connection {
 
   /** The watchdog alarm: bring the connection back if nothing is running or scheduled. */
   ensure(): void {
-    if (this.refused) return;
     if (!this.running) return this.start();
     if (!this.socket && !this.timers.retry) void this.connect();
   }

@@ -1,7 +1,7 @@
 import type { PersonSettings } from '@herald/shared';
 import { stateKey } from '@herald/shared';
 import { revOf, ringOf, snoozeOf, type StateView } from './person-state';
-import { waits } from './item-state';
+import { matters, waits } from './item-state';
 import { quietAt, remindAfterMs } from './settings';
 import type { RecentItem } from './storage';
 
@@ -53,8 +53,7 @@ export function dueWork(
       continue;
     }
     if (snooze && !('until' in snooze) && snooze.seq >= item.seq) continue;
-    const matters = waits(item) || !item.read;
-    if (until > 0 && until > arrivedAt(item) && lastRung < until && matters) {
+    if (until > 0 && until > arrivedAt(item) && lastRung < until && matters(item)) {
       if (!quietAt(settings, until, item.sticky)) {
         ring.push({ tag: item.tag, seq: item.seq, slot: until, reason: 'snooze', ifRev });
         continue;

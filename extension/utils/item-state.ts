@@ -40,6 +40,14 @@ export function waits(item: RecentItem): boolean {
   return item.sticky && !item.decided && !item.resolves;
 }
 
+/**
+ * Does the item still matter: one whose toast would show (unread) or that waits on the person,
+ * and nobody decided or resolved it?
+ */
+export function matters(item: RecentItem): boolean {
+  return !item.decided && !item.resolves && (waits(item) || !item.read);
+}
+
 /** Is the item hidden by a snooze right now (its stored snooze may have run out since)? */
 export function snoozedNow(item: RecentItem, now: number): boolean {
   return snoozeHides(item.snoozed, item.seq, now);

@@ -9,13 +9,20 @@ import {
   type StateSnapshot,
 } from '@herald/shared';
 import { createFlusher, queuePuts, withoutSent } from './outbox';
-import { applyEntry, applySnapshot, readSeq, valueOf, type StateView } from './person-state';
 import {
-  effectiveSettings,
+  applyEntry,
+  applySnapshot,
+  readSeq,
+  settingsOf,
+  valueOf,
+  type StateView,
+} from './person-state';
+import {
   hasSettings,
   kindsOf,
   loadDeviceSettings,
   mergeSettings,
+  seedSettings,
   type DeviceSettings,
 } from './settings';
 import { DEFAULT_PREFS } from './prefs';
@@ -42,20 +49,24 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
   const now = options.now ?? Date.now;
   const fetchFn = options.fetchFn ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   let view: StateView = { mirror: EMPTY_MIRROR, outbox: {} };
+  /** What `save` last wrote (nothing yet: the first save writes both). */
+  const saved: Partial<StateView> = {};
   let device: DeviceSettings | undefined;
   let loading: Promise<void> | undefined;
   /** Bumped by `clear`: a POST's answer for the previous person is not applied to the next. */
   let gen = 0;
   const listeners: ((keys: string[]) => Promise<void>)[] = [];
   /**
-   * The kind filter of the toggles in force, and what it was worked out from: every event asks
-   * it, so it is worked out again only when the settings document (or this browser's seed) is
-   * another one. Kinds depend on the toggles alone, never on the clock.
+   * The parsed settings document and the kind filter of the toggles in force, and what they were
+   * worked out from: every event asks them, so they are worked out again only when the settings
+   * document (or this browser's seed) is another one. Neither depends on the clock: only the
+   * seed does (a mute that ended), so it is made per call.
    */
   let filter:
     | {
         source: unknown;
         device: DeviceSettings | undefined;
+        doc: PersonSettings | undefined;
         kinds: string[];
         accepts: (kind: string) => boolean;
       }
@@ -95,9 +106,13 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
     return loading;
   }
 
+  /**
+   * Writes each of the two keys only when it holds another value than the last write asked for
+   * (noted when asked, so saves that overlap compare with the write storage will end on).
+   */
   async function save(): Promise<void> {
-    await setLocal('personState', view.mirror);
-    await setLocal('outbox', view.outbox);
+    if (view.mirror !== saved.mirror) await setLocal('personState', (saved.mirror = view.mirror));
+    if (view.outbox !== saved.outbox) await setLocal('outbox', (saved.outbox = view.outbox));
   }
 
   async function announce(keys: string[]): Promise<void> {
@@ -105,20 +120,26 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
     for (const listener of listeners) await listener(keys);
   }
 
+  /** The settings in force: the person's document, else what this browser had (its seed). */
   function settings(): PersonSettings {
-    return effectiveSettings(view, device ?? { prefs: DEFAULT_PREFS, muteUntil: 0 }, now());
+    return currentFilter().doc ?? seed();
+  }
+
+  function seed(): PersonSettings {
+    return seedSettings(device ?? { prefs: DEFAULT_PREFS, muteUntil: 0 }, now());
   }
 
   function currentFilter(): NonNullable<typeof filter> {
     const source = valueOf(view, SETTINGS_KEY);
     if (!filter || filter.source !== source || filter.device !== device) {
-      const kinds = kindsOf(settings());
+      const doc = settingsOf(view);
+      const kinds = kindsOf(doc ?? seed());
       // Settings changed, kinds did not (a mute, quiet hours): the same array, so the worker
       // can tell by identity that the relay's filter needs no update.
       filter =
         filter && JSON.stringify(filter.kinds) === JSON.stringify(kinds)
-          ? { ...filter, source, device }
-          : { source, device, kinds, accepts: kindFilter(kinds) };
+          ? { ...filter, source, device, doc }
+          : { source, device, doc, kinds, accepts: kindFilter(kinds) };
     }
     return filter;
   }
@@ -206,14 +227,7 @@ export function createPersonSync(options: PersonSyncOptions = {}) {
       );
       const result = outcome.ok ? outcome.response.results[0] : undefined;
       if (!result || at !== gen) return 'failed';
-      view = {
-        ...view,
-        mirror: applyEntry(
-          view.mirror,
-          key,
-          result.applied ? { rev: result.rev, at: now(), value: ring } : result.current,
-        ),
-      };
+      settle({ [key]: ring }, [result]);
       await save();
       return result.applied ? 'won' : 'lost';
     },

@@ -79,8 +79,9 @@ export function markRead(list: readonly RecentItem[], tag: string): RecentItem[]
   return list.map((i) => (i.tag === tag ? { ...i, read: true } : i));
 }
 
-export function markAllRead(list: readonly RecentItem[]): RecentItem[] {
-  return list.map((i) => (i.read ? i : { ...i, read: true }));
+/** The list itself when nothing is unread, so `updateRecent` writes nothing. */
+export function markAllRead(list: RecentItem[]): RecentItem[] {
+  return list.some((i) => !i.read) ? list.map((i) => (i.read ? i : { ...i, read: true })) : list;
 }
 
 /**

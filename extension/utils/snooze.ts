@@ -1,6 +1,5 @@
 import type { Snooze } from '@herald/shared';
-import { HOUR_MS } from './mute';
-import { tomorrowMorning } from './zoned-time';
+import { muteUntilFor } from './mute';
 
 export type SnoozeChoice = 'hour' | 'tomorrow' | 'change' | 'off';
 
@@ -19,5 +18,5 @@ export function snoozeValue(
   if (choice === 'change') return { seq, change: true };
   if (choice === 'off') return { seq, until: 0 };
   if (testMs !== undefined) return { seq, until: now + testMs };
-  return { seq, until: choice === 'hour' ? now + HOUR_MS : tomorrowMorning(now, timeZone) };
+  return { seq, until: muteUntilFor(choice, now, timeZone) };
 }

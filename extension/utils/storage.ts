@@ -150,16 +150,10 @@ interface Stored<T> {
   read: (raw: unknown) => T;
 }
 
-function stored<T>(
-  key: StorageItemKey,
-  read: (raw: unknown) => T,
-  versioning: { version: number; migrations?: Record<number, (old: unknown) => unknown> } = {
-    version: 1,
-  },
-): Stored<T> {
+function stored<T>(key: StorageItemKey, read: (raw: unknown) => T): Stored<T> {
   // WXT says "missing" with null; the schemas say it with undefined.
   return {
-    item: storage.defineItem<unknown>(key, versioning),
+    item: storage.defineItem<unknown>(key, { version: 1 }),
     read: (raw) => read(raw ?? undefined),
   };
 }

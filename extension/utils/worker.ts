@@ -165,7 +165,6 @@ export function createWorker(options: WorkerOptions = {}) {
     connection,
     wake,
     handleMessage,
-    sync,
     onAlarm: (name: string) => (name === WATCHDOG_ALARM ? wake() : due.onAlarm(name)),
     onNotificationClicked: (id: string) => notifier.activate(id),
     onNotificationClosed: (id: string, byUser: boolean | undefined) => notifier.closed(id, byUser),

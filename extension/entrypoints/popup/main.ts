@@ -252,8 +252,11 @@ function scheduleRender(): void {
 
 browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && ('personState' in changes || 'outbox' in changes)) void renderSettings();
-  // The cursor moves with every event and changes nothing on screen.
-  if (area === 'local' && Object.keys(changes).some((k) => k !== 'cursor')) scheduleRender();
+  // The cursor moves with every event and changes nothing on screen; the person's state and
+  // outbox are drawn by renderSettings, not by the list.
+  const notListed = ['cursor', 'personState', 'outbox'];
+  if (area === 'local' && Object.keys(changes).some((k) => !notListed.includes(k)))
+    scheduleRender();
 });
 void renderSettings();
 void renderFocusTabs();

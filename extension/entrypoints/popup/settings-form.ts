@@ -1,10 +1,8 @@
 import type { PersonSettings, QuietHours } from '@herald/shared';
 import { defaultQuietHours } from '../../utils/quiet-hours';
 import { remindAfterMs } from '../../utils/settings';
-import { localZone } from '../../utils/zoned-time';
+import { WEEKDAYS, localZone } from '../../utils/zoned-time';
 import { el } from './render';
-
-const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 export interface SettingsForm {
   /** Shows the document's quiet hours and reminder interval (not while the person edits). */
@@ -32,7 +30,7 @@ export function buildSettingsForm(
   const breaks = byId<HTMLInputElement>('quiet-break');
   const zone = byId('quiet-zone');
   const remind = byId<HTMLSelectElement>('remind-after');
-  const dayBoxes = DAY_NAMES.map((name, day) => {
+  const dayBoxes = WEEKDAYS.map((name, day) => {
     const box = el('input', { type: 'checkbox', value: String(day) });
     days.append(el('label', {}, box, ` ${name}`));
     return box;

@@ -1,4 +1,4 @@
-import { snoozedNow, waits } from '../../utils/item-state';
+import { matters, snoozedNow } from '../../utils/item-state';
 import { describeSnooze } from '../../utils/words';
 import type { RecentItem } from '../../utils/storage';
 import { el } from './render';
@@ -9,11 +9,6 @@ export const SNOOZE_CHOICES = [
   { choice: 'tomorrow', text: 'Tomorrow morning', name: 'Snooze until tomorrow morning' },
   { choice: 'change', text: 'Until it changes', name: 'Snooze until it changes' },
 ] as const;
-
-/** An item worth putting away: one whose toast would show (unread) or that waits on the person. */
-function snoozable(item: RecentItem): boolean {
-  return !item.decided && !item.resolves && (waits(item) || !item.read);
-}
 
 /**
  * Under an item: how long it is snoozed and "End snooze", or the snooze choices. Buttons carry
@@ -37,7 +32,8 @@ export function snoozeControls(item: RecentItem, now: number): HTMLElement | und
       ),
     );
   }
-  if (!snoozable(item)) return undefined;
+  // An item worth putting away is one that still matters.
+  if (!matters(item)) return undefined;
   return el(
     'div',
     { class: 'snooze', role: 'group', 'aria-label': 'Snooze' },
