@@ -8,7 +8,7 @@ import {
   textFrame,
   wsControl,
 } from './frames';
-import { decode } from './test-frames';
+import { decode } from '../test/decode-frames';
 
 describe('textFrame', () => {
   it.each([5, 125, 126, 65_535, 65_536, 70_000])('frames %i bytes as one final text frame', (n) => {

@@ -1,7 +1,7 @@
 import type { ServerMessage, StateEntry, StateSnapshot } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
 import { PersonStateReaders } from './person-state-readers';
-import { decode } from './test-frames';
+import { decode } from '../test/decode-frames';
 
 const entry = (key: string, rev: number): StateEntry => ({ key, rev, at: 1, value: { seq: 1 } });
 
